@@ -1,0 +1,65 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.auth.DevelopmentIssuer;
+import io.github.tunnelgw.core.config.GatewayConfig;
+import io.github.tunnelgw.core.edge.TunEdge;
+import io.github.tunnelgw.core.tls.CertificatePins;
+import io.github.tunnelgw.core.tls.ServerCredentials;
+import io.github.tunnelgw.core.tls.TlsContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code gateway run}: start everything, say how to connect, and stay up until SIGTERM/SIGINT. */
+public final class GatewayRunner {
+    private static final Logger log = LoggerFactory.getLogger(GatewayRunner.class);
+
+    private GatewayRunner() {
+    }
+
+    public static int run(GatewayConfig config, PrintStream out) throws Exception {
+        Files.createDirectories(config.stateDirectory());
+        ServerCredentials credentials = ServerIdentity.load(config);
+        DevelopmentIssuer issuer = TokenIssuers.developmentIssuer(config);
+        if (config.ipv6Network().isPresent()) {
+            log.warn("ipv6Network is set but IPv6 client addresses are not supported yet; clients get IPv4 only");
+        }
+        GatewayServer server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+                issuer.validator(), pool -> openEdge(config, pool.gatewayAddress()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            server.close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        String pin = CertificatePins.pinSha256(credentials.chain().get(0));
+        log.info("gateway ready: listening on {}, {}, clients get addresses from {}", server.address(),
+                server.edge().describe(), config.network());
+        out.println(connectHint(config, pin));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static TunEdge openEdge(GatewayConfig config, int gatewayAddress) throws IOException {
+        GatewayConfig.Nat nat = config.nat();
+        TunEdge.Settings settings = new TunEdge.Settings(config.tun().name(), config.tun().queues(), config.tun().mtu(),
+                config.network(), gatewayAddress, nat.enabled(), nat.outInterface(),
+                TunEdge.ForwardingMode.valueOf(nat.ipForward().name()), nat.table());
+        return TunEdge.open(settings);
+    }
+
+    private static String connectHint(GatewayConfig config, String pin) {
+        String host = config.listenAddress().isAnyLocalAddress() ? "<this-host>" : config.listenAddress().getHostAddress();
+        String port = config.listenPort() == 443 ? "" : ":" + config.listenPort();
+        String configOption = config.sourceFile().map(f -> " --config " + f).orElse("");
+        return "Connect with openconnect (9.01 or later):\n"
+                + "  TOKEN=$(bin/gateway token" + configOption + " --user alice)\n"
+                + "  sudo openconnect --protocol=anyconnect --servercert " + pin
+                + " --token-mode=oidc --token-secret=\"$TOKEN\" https://" + host + port + "/";
+    }
+}

@@ -1,0 +1,175 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.auth.TokenValidator;
+import io.github.tunnelgw.core.config.GatewayConfig;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.DownlinkPath;
+import io.github.tunnelgw.core.dataplane.NetworkEdge;
+import io.github.tunnelgw.core.dataplane.RouteTable;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.core.http.ControlChannelInitializer;
+import io.github.tunnelgw.core.http.ControlServices;
+import io.github.tunnelgw.core.metrics.GatewayMetrics;
+import io.github.tunnelgw.core.metrics.MetricsEndpoint;
+import io.github.tunnelgw.core.session.EndReason;
+import io.github.tunnelgw.core.session.LeasePool;
+import io.github.tunnelgw.core.session.SessionCookies;
+import io.github.tunnelgw.core.session.SessionRegistry;
+import io.github.tunnelgw.core.tunnel.TunnelParameters;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+
+/**
+ * Wires the gateway together and owns its lifecycle: sessions and the packet paths, the network edge, the TLS
+ * listener and the metrics endpoint. Closing ends every session (clients get DISCONNECT) and then undoes the
+ * edge (NAT table, tun device).
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    public static final String SERVER_NAME = "tunnelgw 0.1.0";
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService tokenExecutor;
+    private final SessionRegistry sessions;
+    private final NetworkEdge edge;
+    private final GatewayMetrics metrics;
+    private final DataPlaneCounters counters;
+    private Channel listener;
+    private MetricsEndpoint metricsEndpoint;
+    private boolean closed;
+
+    /** Opens the network edge once the pool (and so the gateway's own address) is known. */
+    @FunctionalInterface
+    public interface EdgeFactory {
+        NetworkEdge open(LeasePool pool) throws IOException;
+    }
+
+    private GatewayServer(SessionRegistry sessions, NetworkEdge edge, GatewayMetrics metrics, DataPlaneCounters counters) {
+        Epoll.ensureAvailability();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+        this.tokenExecutor = Executors.newVirtualThreadPerTaskExecutor();
+        this.sessions = sessions;
+        this.edge = edge;
+        this.metrics = metrics;
+        this.counters = counters;
+    }
+
+    /**
+     * Starts the gateway.
+     *
+     * @param edgeFactory opens the network edge for the given pool's gateway address (tun + NAT in production)
+     */
+    public static GatewayServer start(GatewayConfig config, SslContext sslContext, TokenValidator tokens,
+                                      EdgeFactory edgeFactory) throws Exception {
+        LeasePool pool = new LeasePool(config.network());
+        RouteTable routes = new RouteTable(pool.capacity(), pool::indexOf);
+        DataPlaneCounters counters = new DataPlaneCounters();
+        SessionRegistry sessions = new SessionRegistry(pool, routes, new SessionCookies(new SecureRandom()),
+                System::nanoTime, config.timeouts().cookie(), config.timeouts().session());
+        GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bindSessions(sessions);
+        metrics.bindDataPlane(counters);
+
+        NetworkEdge edge = edgeFactory.open(pool);
+        GatewayServer server = new GatewayServer(sessions, edge, metrics, counters);
+        try {
+            server.bind(config, sslContext, tokens, routes);
+            return server;
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bind(GatewayConfig config, SslContext sslContext, TokenValidator tokens, RouteTable routes) throws Exception {
+        UplinkPath uplink = new UplinkPath(edge.egress(), counters);
+        edge.start(new DownlinkPath(routes, counters));
+        ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnelParameters(config),
+                uplink, counters, metrics, config.timeouts().auth());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ControlChannelInitializer(sslContext, services));
+        listener = bootstrap.bind(new InetSocketAddress(config.listenAddress(), config.listenPort())).sync().channel();
+        if (config.metrics().enabled()) {
+            metricsEndpoint = MetricsEndpoint.start(bossGroup, config.metrics().listen(), metrics);
+        }
+        workerGroup.next().scheduleAtFixedRate(sessions::expire, 5, 5, TimeUnit.SECONDS);
+    }
+
+    static TunnelParameters tunnelParameters(GatewayConfig config) {
+        return new TunnelParameters(SERVER_NAME, config.network(), config.dnsServers(), config.defaultDomainSuffix(),
+                config.splitDNS(), config.routeIncludes(), config.routeExcludes(), config.tun().mtu(),
+                config.timeouts().dpd(), config.timeouts().keepalive(), config.timeouts().idle(),
+                config.timeouts().session(), config.timeouts().cookie());
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public InetSocketAddress metricsAddress() {
+        return metricsEndpoint == null ? null : metricsEndpoint.address();
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public DataPlaneCounters counters() {
+        return counters;
+    }
+
+    public NetworkEdge edge() {
+        return edge;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+            listener = null;
+        }
+        sessions.endAll(EndReason.SERVER_TERMINATED);
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+            metricsEndpoint = null;
+        }
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        tokenExecutor.shutdownNow();
+        edge.close();
+        log.info("gateway stopped");
+    }
+}

@@ -1,0 +1,329 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.core.cstp.CstpFrame;
+import io.github.tunnelgw.core.dataplane.DataPlane;
+import io.github.tunnelgw.core.dataplane.Ipv4Packets;
+import io.github.tunnelgw.core.net.Ipv4Address;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The control channel over real TLS on loopback: probe page, HTTP limits, login, CONNECT and CSTP framing. */
+class ControlChannelTest {
+    static final String INIT_BODY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth client=\"vpn\" type=\"init\" "
+            + "aggregate-auth-version=\"2\"><version who=\"vpn\">v9.01-3</version><device-id>linux-64</device-id>"
+            + "<group-access>https://gw/</group-access></config-auth>";
+
+    @TempDir
+    static Path state;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new TestGateway(state, "");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    static String post(String extraHeaders, String body) {
+        return "POST / HTTP/1.1\r\nHost: gw\r\nUser-Agent: Open AnyConnect VPN Agent v9.01-3\r\nX-Transcend-Version: 1\r\n"
+                + "X-Aggregate-Auth: 1\r\nX-Support-HTTP-Auth: true\r\nContent-Type: application/xml; charset=utf-8\r\n"
+                + extraHeaders + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    static String connect(String cookie) {
+        return "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: gw\r\nUser-Agent: Open AnyConnect VPN Agent v9.01-3\r\n"
+                + (cookie == null ? "" : "Cookie: webvpn=" + cookie + "\r\n")
+                + "X-CSTP-Version: 1\r\nX-CSTP-Base-MTU: 1500\r\nX-CSTP-Address-Type: IPv6,IPv4\r\n\r\n";
+    }
+
+    static String login(RecordTlsClient client, String token) throws Exception {
+        client.write(post("Authorization: Bearer " + token + "\r\n", INIT_BODY));
+        HttpReply reply = client.readHttpResponse();
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.webvpnCookie();
+    }
+
+    /** Logs in, CONNECTs, and returns the tunnel's 200 response read from exactly one TLS record. */
+    static HttpReply openTunnel(RecordTlsClient client, String cookie) throws Exception {
+        client.write(connect(cookie));
+        byte[] record = client.readRecord();
+        String head = new String(record, StandardCharsets.ISO_8859_1);
+        assertThat(head).as("the CONNECT response is alone in its record").startsWith("HTTP/1.1 200 CONNECTED\r\n").endsWith("\r\n\r\n");
+        return HttpReply.parseHead(head.substring(0, head.length() - 4));
+    }
+
+    static byte[] frame(byte type, byte[] payload) {
+        return ByteBuffer.allocate(8 + payload.length).putInt(CstpFrame.MAGIC).putShort((short) payload.length)
+                .put(type).put((byte) 0).put(payload).array();
+    }
+
+    static byte[] bytes(ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
+        buf.release();
+        return out;
+    }
+
+    @Test
+    void probePageAnswersLoadBalancersAndKeepsTheConnection() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            for (int i = 0; i < 2; i++) {
+                client.write("GET / HTTP/1.1\r\nHost: gw\r\nUser-Agent: ELB-HealthChecker/2.0\r\n\r\n");
+                HttpReply reply = client.readHttpResponse();
+                assertThat(reply.status()).isEqualTo(200);
+                assertThat(reply.contentLength()).isEqualTo(reply.body().getBytes(StandardCharsets.UTF_8).length).isPositive();
+                assertThat(reply.header("X-Frame-Options")).contains("deny");
+                assertThat(reply.header("Strict-Transport-Security")).isPresent();
+            }
+            assertThat(gateway.server.sessions().sessionCount()).isZero();
+        }
+    }
+
+    @Test
+    void tls12IsAcceptedAsFallback() throws Exception {
+        try (RecordTlsClient client = RecordTlsClient.connect(gateway.address(), "TLSv1.2")) {
+            assertThat(client.protocol()).isEqualTo("TLSv1.2");
+            client.write("GET / HTTP/1.1\r\nHost: gw\r\n\r\n");
+            assertThat(client.readHttpResponse().status()).isEqualTo(200);
+        }
+        try (RecordTlsClient client = gateway.client()) {
+            assertThat(client.protocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void unknownPathsAndMethodsGet404AndTheConnectionCloses() throws Exception {
+        for (String request : new String[]{"GET /admin HTTP/1.1\r\nHost: gw\r\n\r\n", "HEAD / HTTP/1.1\r\nHost: gw\r\n\r\n",
+                "DELETE / HTTP/1.1\r\nHost: gw\r\n\r\n", "CONNECT /other HTTP/1.1\r\nHost: gw\r\n\r\n"}) {
+            try (RecordTlsClient client = gateway.client()) {
+                client.write(request);
+                HttpReply reply = client.readHttpResponse();
+                assertThat(reply.status()).as(request).isEqualTo(404);
+                assertThat(reply.header("Connection")).contains("close");
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void oversizedRequestLineHeadersAndBodiesAreRefusedAndClosed() throws Exception {
+        String[][] cases = {
+                {"GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: gw\r\n\r\n", "414"},
+                {"GET / HTTP/1.1\r\nHost: gw\r\nX-Big: " + "b".repeat(30_000) + "\r\n\r\n", "431"},
+                {post("", "<config-auth type=\"init\">" + "c".repeat(70_000) + "</config-auth>"), "413"},
+                {"THIS IS NOT HTTP\r\n\r\n", "400"},
+        };
+        for (String[] c : cases) {
+            try (RecordTlsClient client = gateway.client()) {
+                client.write(c[0]);
+                HttpReply reply = client.readHttpResponse();
+                assertThat(reply.status()).as(c[1]).isEqualTo(Integer.parseInt(c[1]));
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void loginWithoutTokenIsChallengedWithBearerOnPostAndOnTheGetFallback() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(post("", INIT_BODY));
+            HttpReply challenge = client.readHttpResponse();
+            assertThat(challenge.statusLine()).isEqualTo("HTTP/1.1 401 Unauthorized");
+            assertThat(challenge.header("WWW-Authenticate")).contains("Bearer");
+            assertThat(challenge.header("Content-Length")).contains("0");
+            // openconnect 9.01's non-XML fallback: GET / with X-Support-HTTP-Auth on the same connection
+            client.write("GET / HTTP/1.1\r\nHost: gw\r\nX-Support-HTTP-Auth: true\r\n\r\n");
+            HttpReply again = client.readHttpResponse();
+            assertThat(again.status()).isEqualTo(401);
+            assertThat(again.header("WWW-Authenticate")).contains("Bearer");
+            // and the token is accepted on that GET
+            client.write("GET / HTTP/1.1\r\nHost: gw\r\nX-Support-HTTP-Auth: true\r\nAuthorization: Bearer "
+                    + gateway.token("fallback") + "\r\n\r\n");
+            HttpReply success = client.readHttpResponse();
+            assertThat(success.status()).isEqualTo(200);
+            assertThat(success.body()).contains("<auth id=\"success\">");
+            assertThat(success.webvpnCookie()).hasSize(43);
+        }
+    }
+
+    @Test
+    void badTokensGetUniform401AndNoSession() throws Exception {
+        int before = gateway.server.sessions().sessionCount();
+        String good = gateway.token("mallory");
+        String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
+        for (String token : new String[]{"garbage", tampered, "a.b.c"}) {
+            try (RecordTlsClient client = gateway.client()) {
+                client.write(post("Authorization: Bearer " + token + "\r\n", INIT_BODY));
+                HttpReply reply = client.readHttpResponse();
+                assertThat(reply.statusLine()).isEqualTo("HTTP/1.1 401 Authentication failed");
+                assertThat(reply.header("Content-Length")).contains("0");
+                assertThat(reply.headers("Set-Cookie")).isEmpty();
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+        assertThat(gateway.server.sessions().sessionCount()).isEqualTo(before);
+        assertThat(gateway.server.metrics().scrape()).contains("gateway_auth_failures_total");
+    }
+
+    @Test
+    void twoAuthorizationHeadersAreRefused() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            String token = gateway.token("twice");
+            client.write(post("Authorization: Bearer " + token + "\r\nAuthorization: Bearer " + token + "\r\n", INIT_BODY));
+            assertThat(client.readHttpResponse().status()).isEqualTo(401);
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void malformedXmlWithAValidTokenIsRefusedWithoutASession() throws Exception {
+        int before = gateway.server.sessions().sessionCount();
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(post("Authorization: Bearer " + gateway.token("xml") + "\r\n", "<config-auth type=\"init\"><unclosed>"));
+            assertThat(client.readHttpResponse().status()).isEqualTo(400);
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(gateway.server.sessions().sessionCount()).isEqualTo(before);
+    }
+
+    @Test
+    void pipelinedRequestsBehindALoginAreAbuse() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            String request = post("Authorization: Bearer " + gateway.token("pipeline") + "\r\n", INIT_BODY);
+            client.write(request + request);
+            assertThat(client.readHttpResponse().status()).isIn(200, 400);
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectWithoutOrWithAnUnknownCookieIs401AndCloses() throws Exception {
+        for (String cookie : new String[]{null, "x".repeat(43), "not-a-cookie"}) {
+            try (RecordTlsClient client = gateway.client()) {
+                client.write(connect(cookie));
+                HttpReply reply = client.readHttpResponse();
+                assertThat(reply.statusLine()).isEqualTo("HTTP/1.1 401 Cookie is not acceptable");
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void tunnelCarriesDataBothWaysWithOneFramePerRecordAndDropsSpoofing() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            String cookie = login(client, gateway.token("alice"));
+            HttpReply tunnel = openTunnel(client, cookie);
+            int lease = Ipv4Address.parse(tunnel.header("X-CSTP-Address").orElseThrow());
+            assertThat(tunnel.header("X-CSTP-Netmask")).contains("255.255.255.0");
+            assertThat(tunnel.header("X-CSTP-MTU")).contains("1472");
+            assertThat(tunnel.headers("X-CSTP-Split-Include")).containsExactly("10.201.0.0/255.255.0.0");
+
+            // DPD request is answered with a DPD response echoing the payload
+            client.write(frame(CstpFrame.DPD_REQUEST, new byte[]{9, 8, 7}));
+            assertThat(client.readRecord()).isEqualTo(frame(CstpFrame.DPD_RESPONSE, new byte[]{9, 8, 7}));
+
+            // uplink: own source goes to the edge, a spoofed source is dropped and counted
+            int internal = Ipv4Address.parse("10.201.0.2");
+            byte[] own = bytes(Ipv4Packets.udp(lease, internal, 200));
+            long spoofedBefore = gateway.server.counters().spoofedDropped.sum();
+            client.write(frame(CstpFrame.DATA, bytes(Ipv4Packets.udp(lease + 1, internal, 200))));
+            client.write(frame(CstpFrame.DATA, own));
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            assertThat(gateway.edge.uplink).isEmpty();
+            assertThat(gateway.server.counters().spoofedDropped.sum()).isEqualTo(spoofedBefore + 1);
+
+            // downlink burst from another thread: every packet arrives in a TLS record of its own
+            int burst = 200;
+            Thread injector = new Thread(() -> {
+                for (int i = 0; i < burst; i++) {
+                    gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(internal, lease, 10 + i, DataPlane.HEADROOM));
+                }
+            });
+            injector.start();
+            for (int i = 0; i < burst; i++) {
+                byte[] record = client.readRecord();
+                assertThat(record.length).as("record %d holds exactly one frame", i).isEqualTo(8 + 28 + 10 + i);
+                assertThat(ByteBuffer.wrap(record).getInt()).isEqualTo(CstpFrame.MAGIC);
+                assertThat(record[6]).isEqualTo(CstpFrame.DATA);
+            }
+            injector.join();
+        }
+    }
+
+    @Test
+    void reconnectWithTheCookieGetsTheSameAddressAndReplacesTheOldConnection() throws Exception {
+        String cookie;
+        String address;
+        RecordTlsClient first = gateway.client();
+        cookie = login(first, gateway.token("bob"));
+        address = openTunnel(first, cookie).header("X-CSTP-Address").orElseThrow();
+        try (RecordTlsClient second = gateway.client()) {
+            HttpReply again = openTunnel(second, cookie);
+            assertThat(again.header("X-CSTP-Address")).contains(address);
+            assertThat(again.header("X-CSTP-Netmask")).contains("255.255.255.0");
+            assertThat(first.closedByPeer()).as("the replaced connection is closed").isTrue();
+        } finally {
+            first.close();
+        }
+        // after an unclean drop the cookie still works
+        try (RecordTlsClient third = gateway.client()) {
+            assertThat(openTunnel(third, cookie).header("X-CSTP-Address")).contains(address);
+        }
+    }
+
+    @Test
+    void logoutInvalidatesTheCookieAtOnce() throws Exception {
+        String cookie;
+        try (RecordTlsClient client = gateway.client()) {
+            cookie = login(client, gateway.token("carol"));
+            openTunnel(client, cookie);
+            byte[] bye = "\u00b0Aborted by caller".getBytes(StandardCharsets.ISO_8859_1);
+            client.write(frame(CstpFrame.DISCONNECT, bye));
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(connect(cookie));
+            assertThat(client.readHttpResponse().status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void malformedFrameEndsThatSessionAlone() throws Exception {
+        try (RecordTlsClient victim = gateway.client(); RecordTlsClient bystander = gateway.client()) {
+            String victimCookie = login(victim, gateway.token("victim"));
+            openTunnel(victim, victimCookie);
+            String bystanderCookie = login(bystander, gateway.token("bystander"));
+            openTunnel(bystander, bystanderCookie);
+            victim.write(new byte[]{'X', 'T', 'F', 1, 0, 0, 0, 0});
+            assertThat(victim.closedByPeer()).isTrue();
+            assertThat(gateway.server.sessions().find(victimCookie)).isEmpty();
+            bystander.write(frame(CstpFrame.DPD_REQUEST, new byte[0]));
+            assertThat(bystander.readRecord()).isEqualTo(frame(CstpFrame.DPD_RESPONSE, new byte[0]));
+            assertThat(gateway.server.sessions().find(bystanderCookie)).isPresent();
+        }
+    }
+
+    @Test
+    void silentTcpProbeIsHarmless() throws Exception {
+        try (java.net.Socket probe = new java.net.Socket(gateway.address().getAddress(), gateway.address().getPort())) {
+            assertThat(probe.isConnected()).isTrue();
+        }
+        try (RecordTlsClient client = gateway.client()) {
+            client.write("GET / HTTP/1.1\r\nHost: gw\r\n\r\n");
+            assertThat(client.readHttpResponse().status()).isEqualTo(200);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.core.cstp.CstpFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.github.tunnelgw.core.server.ControlChannelTest.connect;
+import static io.github.tunnelgw.core.server.ControlChannelTest.frame;
+import static io.github.tunnelgw.core.server.ControlChannelTest.login;
+import static io.github.tunnelgw.core.server.ControlChannelTest.openTunnel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Limits that need a gateway of their own: a tiny pool and a short auth timeout. */
+class GatewayLimitsTest {
+
+    @Test
+    void exhaustedPoolRefusesTheNewcomerClearlyAndLeavesOthersAlone(@TempDir Path state) throws Exception {
+        // a /30 has exactly one client address: .0 network, .1 gateway, .3 broadcast
+        try (TestGateway gateway = new TestGateway(state, "10.250.0.0/30", "");
+             RecordTlsClient first = gateway.client(); RecordTlsClient second = gateway.client()) {
+            String firstCookie = login(first, gateway.token("first"));
+            assertThat(openTunnel(first, firstCookie).header("X-CSTP-Address")).contains("10.250.0.2");
+            String secondCookie = login(second, gateway.token("second"));
+            second.write(connect(secondCookie));
+            HttpReply refused = second.readHttpResponse();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("X-Reason")).hasValueSatisfying(r -> assertThat(r).contains("address"));
+            assertThat(second.closedByPeer()).isTrue();
+            assertThat(gateway.server.metrics().scrape()).contains("gateway_pool_exhausted_total 1.0");
+            first.write(frame(CstpFrame.DPD_REQUEST, new byte[0]));
+            assertThat(first.readRecord()).hasSize(8);
+            // the address comes back when the first session ends, and the waiting session can then connect
+            first.write(frame(CstpFrame.DISCONNECT, new byte[]{(byte) 0xB0}));
+            assertThat(first.closedByPeer()).isTrue();
+            try (RecordTlsClient retry = gateway.client()) {
+                assertThat(openTunnel(retry, secondCookie).header("X-CSTP-Address")).contains("10.250.0.2");
+            }
+        }
+    }
+
+    @Test
+    void connectionWithoutTunnelIsClosedAfterTheAuthTimeout(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { auth: 1s }\n");
+             RecordTlsClient idle = gateway.client()) {
+            long start = System.nanoTime();
+            assertThat(idle.closedByPeer()).isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 5_000L);
+        }
+    }
+}

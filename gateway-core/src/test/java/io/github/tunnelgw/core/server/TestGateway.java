@@ -1,0 +1,63 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.auth.DevelopmentIssuer;
+import io.github.tunnelgw.core.config.GatewayConfig;
+import io.github.tunnelgw.core.tls.SelfSignedCertificate;
+import io.github.tunnelgw.core.tls.ServerCredentials;
+import io.github.tunnelgw.core.tls.TlsContextFactory;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A gateway on loopback with real TLS, the development issuer and a {@link RecordingEdge}; no root needed. */
+final class TestGateway implements AutoCloseable {
+    final GatewayServer server;
+    final RecordingEdge edge = new RecordingEdge();
+    final DevelopmentIssuer issuer;
+
+    TestGateway(Path state, String extraYaml) throws Exception {
+        this(state, "10.250.0.0/24", extraYaml);
+    }
+
+    TestGateway(Path state, String network, String extraYaml) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String yaml = """
+                listenAddress: 127.0.0.1
+                listenPort: %d
+                network: %s
+                dnsServers: [10.201.9.53]
+                defaultDomainSuffix: corp.example.com
+                routeIncludes: [10.201.0.0/16]
+                metrics: { enabled: false }
+                state: { directory: "%s" }
+                """.formatted(port, network, state) + extraYaml;
+        GatewayConfig config = GatewayConfig.parse(yaml, "test");
+        ServerCredentials credentials = SelfSignedCertificate.loadOrCreate(state, List.of());
+        issuer = DevelopmentIssuer.loadOrCreate(state, config.auth().developmentIssuer().issuer(),
+                config.auth().developmentIssuer().audience());
+        server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials), issuer.validator(), pool -> edge);
+    }
+
+    InetSocketAddress address() {
+        return server.address();
+    }
+
+    String token(String user) {
+        return issuer.mint(user, Duration.ofMinutes(10));
+    }
+
+    RecordTlsClient client() throws Exception {
+        return RecordTlsClient.connect(address());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
