@@ -87,7 +87,7 @@ public final class JwsTokenValidator implements TokenValidator {
         TokenLimits.checkCompactShape(bearerToken);
         SignedJWT jws = parseSigned(bearerToken);
         checkHeader(jws.getHeader());
-        //checkCanonicalEncoding(jws);
+        checkCanonicalEncoding(jws);
         JWTClaimsSet claims = process(jws);
         return ClaimsToPrincipal.map(claims, policy.userNameClaims());
     }

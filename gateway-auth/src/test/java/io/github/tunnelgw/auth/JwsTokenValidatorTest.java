@@ -244,6 +244,16 @@ class JwsTokenValidatorTest {
     }
 
     @Test
+    void keyEmbeddedInTheHeaderIsIgnored() throws Exception {
+        var attackerKey = new ECKeyGenerator(Curve.P_256).generate();
+        SignedJWT jwt = new SignedJWT(header().jwk(attackerKey.toPublicJWK()).build(),
+                issuer.standardClaims("alice", TTL).build());
+        jwt.sign(new ECDSASigner(attackerKey));
+
+        assertRejected(jwt.serialize(), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
     void unknownOrMissingKidIsRejected() {
         JWTClaimsSet claims = issuer.standardClaims("alice", TTL).build();
         String unknown = issuer.sign(header().keyID("some-other-key").build(), claims);

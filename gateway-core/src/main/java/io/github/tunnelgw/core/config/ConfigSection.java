@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * as not set.
  */
 final class ConfigSection {
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,10}");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("0|[1-9][0-9]{0,9}");
 
     private final String path;
     private final Path baseDirectory;
@@ -59,7 +59,8 @@ final class ConfigSection {
         Map<String, Node> entries = new LinkedHashMap<>();
         String where = path.isEmpty() ? "<top level>" : path;
         for (NodeTuple tuple : node.getValue()) {
-            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode) || isNull(keyNode)) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode) || isNull(keyNode)
+                    || YamlDocument.hasForeignTag(keyNode)) {
                 throw new ConfigException(where, "a key is " + describe(tuple.getKeyNode()) + "; keys must be plain names");
             }
             String key = keyNode.getValue();
@@ -94,6 +95,9 @@ final class ConfigSection {
         }
         if (node instanceof SequenceNode) {
             return "a list";
+        }
+        if (YamlDocument.hasForeignTag(node)) {
+            return "a value with the YAML tag " + Printable.quote(node.getTag().getValue());
         }
         return isNull(node) ? "empty" : "a single value";
     }
@@ -152,7 +156,10 @@ final class ConfigSection {
         });
     }
 
-    /** A decimal whole number in {@code [min, max]}; signs, hexadecimal and octal forms are refused. */
+    /**
+     * A decimal whole number in {@code [min, max]}. Signs, leading zeros (octal to YAML 1.1),
+     * hexadecimal and fractions are refused.
+     */
     int integer(String key, int defaultValue, int min, int max) throws ConfigException {
         return value(key, defaultValue, text -> {
             long number = WHOLE_NUMBER.matcher(text).matches() ? Long.parseLong(text) : -1;

@@ -1,7 +1,9 @@
 package io.github.tunnelgw.core.config;
 
+import io.github.tunnelgw.core.net.Printable;
 import java.io.StringReader;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -44,6 +46,10 @@ final class YamlDocument {
         if (root == null || ConfigSection.isNull(root)) {
             return Optional.empty();
         }
+        if (hasForeignTag(root)) {
+            throw ConfigException.forFile(sourceName, "the YAML tag " + Printable.quote(root.getTag().getValue())
+                    + " is not supported");
+        }
         if (root instanceof MappingNode map) {
             return Optional.of(map);
         }
@@ -76,8 +82,17 @@ final class YamlDocument {
         return "YAML syntax error" + where + ": " + problem;
     }
 
-    /** Whether a node carries a tag this reader does not understand (anything outside the YAML core schema). */
+    /**
+     * The tags plain YAML produces: implicitly resolved scalars (MERGE and YAML are what the resolver
+     * gives the plain scalars {@code <<} and {@code =}, which are then read as text), lists and maps.
+     * Anything else was written explicitly ({@code !!binary}, {@code !!set}, {@code !!java.lang.Class},
+     * {@code !local}) and has no meaning in a config file.
+     */
+    private static final Set<Tag> ORDINARY_TAGS = Set.of(Tag.STR, Tag.INT, Tag.BOOL, Tag.NULL, Tag.FLOAT,
+            Tag.TIMESTAMP, Tag.MERGE, Tag.YAML, Tag.SEQ, Tag.MAP);
+
+    /** Whether a node carries a tag this reader refuses. */
     static boolean hasForeignTag(Node node) {
-        return !node.getTag().startsWith(Tag.PREFIX);
+        return !ORDINARY_TAGS.contains(node.getTag());
     }
 }

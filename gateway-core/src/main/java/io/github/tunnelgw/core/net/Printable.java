@@ -21,7 +21,12 @@ public final class Printable {
         StringBuilder out = new StringBuilder(Math.min(untrusted.length(), MAX_ECHO) + 8).append('"');
         int shown = Math.min(untrusted.length(), MAX_ECHO);
         for (int i = 0; i < shown; i++) {
-            appendEscaped(out, untrusted.charAt(i));
+            char c = untrusted.charAt(i);
+            if (c == '"') {
+                out.append("\\\"");
+            } else {
+                appendEscaped(out, c);
+            }
         }
         if (untrusted.length() > MAX_ECHO) {
             out.append("...");
@@ -29,7 +34,7 @@ public final class Printable {
         return out.append('"').toString();
     }
 
-    /** The text with every control character escaped, so it stays on one line. */
+    /** The text with every control character escaped, so it stays on one line; quotes are kept as they are. */
     public static String oneLine(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -43,7 +48,6 @@ public final class Printable {
             case '\n' -> out.append("\\n");
             case '\r' -> out.append("\\r");
             case '\t' -> out.append("\\t");
-            case '"' -> out.append("\\\"");
             default -> {
                 if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                         || c == '\u2028' || c == '\u2029') {

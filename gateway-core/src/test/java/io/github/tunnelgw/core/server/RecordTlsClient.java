@@ -144,13 +144,18 @@ final class RecordTlsClient implements AutoCloseable {
 
     /** Reads one HTTP response (status line, headers, Content-Length body) from however many records it spans. */
     HttpReply readHttpResponse() throws IOException {
+        return readHttpResponse(false);
+    }
+
+    /** @param toHead true for the answer to a HEAD request, which has a Content-Length but no body */
+    HttpReply readHttpResponse(boolean toHead) throws IOException {
         while (true) {
             byte[] buffered = stream.toByteArray();
             String text = new String(buffered, StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
             if (end >= 0) {
                 HttpReply head = HttpReply.parseHead(text.substring(0, end));
-                int length = head.contentLength();
+                int length = toHead ? 0 : head.contentLength();
                 if (buffered.length >= end + 4 + length) {
                     stream.reset();
                     stream.write(buffered, end + 4 + length, buffered.length - end - 4 - length);

@@ -1,0 +1,64 @@
+package io.github.tunnelgw.core.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes the gateway's YAML config for a {@link Topology}; the constants are what the tests expect clients to get. */
+final class GatewayConfigFile {
+    static final String CLIENT_NETWORK = "10.250.0.0/24";
+    static final String CLIENT_NETWORK_PREFIX = "10.250.0.";
+    static final String CLIENT_NETMASK = "255.255.255.0";
+    static final String GATEWAY_TUN_ADDRESS = "10.250.0.1";
+    static final String DNS_SERVER = "10.201.9.53";
+    static final String DOMAIN = "corp.example.com";
+    static final String TUN_PREFIX = "tgw";
+    static final String METRICS_LISTEN = "127.0.0.1:9410";
+    static final int LISTEN_PORT = 443;
+
+    private GatewayConfigFile() {
+    }
+
+    /** The nft table of this run: unique, so a leftover of another run is never mistaken for ours. */
+    static String nftTable(Topology topology) {
+        return "tgw_" + topology.runId().replace('-', '_');
+    }
+
+    static Path write(Path file, Topology topology, Path stateDirectory) {
+        String yaml = """
+                # written by the end-to-end harness for run %s
+                listenAddress: 0.0.0.0
+                listenPort: %d
+                network: %s
+                dnsServers: [%s]
+                defaultDomainSuffix: %s
+                splitDNS: [%s]
+                routeIncludes: [%s]
+                routeExcludes: [%s]
+                tun: { name: "%s%%d" }
+                nat: { enabled: true, outInterface: %s, ipForward: enable, table: %s }
+                state: { directory: "%s" }
+                timeouts: { cookie: 300s, dpd: 90s, idle: 1200s, session: 24h }
+                metrics: { enabled: true, listen: "%s" }
+                """.formatted(topology.runId(), LISTEN_PORT, CLIENT_NETWORK, DNS_SERVER, DOMAIN, DOMAIN,
+                topology.internalNetwork(), topology.excludedNetwork(), TUN_PREFIX, Topology.GATEWAY_INNER_INTERFACE,
+                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN);
+        return writeText(file, yaml);
+    }
+
+    /** A valid config that needs no topology, for subcommands that open no socket. */
+    static Path writeMinimal(Path file, Path stateDirectory) {
+        return writeText(file, "state: { directory: \"" + stateDirectory.toAbsolutePath() + "\" }\n");
+    }
+
+    private static Path writeText(Path file, String yaml) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

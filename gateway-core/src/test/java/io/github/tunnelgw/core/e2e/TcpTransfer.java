@@ -1,0 +1,75 @@
+package io.github.tunnelgw.core.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Sends random bytes over TCP from the client namespace to the internal host ({@link TcpSource} to
+ * {@link TcpSink}) and reports both ends' SHA-256 and the source address the receiver saw.
+ */
+final class TcpTransfer {
+    private static final Duration SINK_START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(3);
+
+    private TcpTransfer() {
+    }
+
+    /** @param directory where the sink's log and result file go */
+    static TransferResult run(Topology topology, Path directory, int port, long bytes) {
+        Path resultFile = directory.resolve("sink-result.txt");
+        try (BackgroundProcess sink = startSink(topology.internal(), port, resultFile, directory.resolve("sink.log"))) {
+            CommandResult source = Commands.run(TRANSFER_TIMEOUT, topology.client().command(TestClasses.javaCommand(
+                    TcpSource.class, topology.internalHostAddress(), Integer.toString(port), Long.toString(bytes))), null);
+            if (!source.succeeded()) {
+                throw new HarnessException("the TCP transfer failed on the sending side: " + source.describe()
+                        + "\n--- sink log ---\n" + sink.log());
+            }
+            OptionalInt sinkStatus = sink.awaitExit(Duration.ofSeconds(30));
+            if (sinkStatus.isEmpty() || sinkStatus.getAsInt() != 0 || !Files.exists(resultFile)) {
+                throw new HarnessException("the TCP sink did not finish cleanly (status " + sinkStatus + "): " + sink.log());
+            }
+            Map<String, String> sent = KeyValueText.parse(source.stdout());
+            Map<String, String> received = KeyValueText.parse(Files.readString(resultFile));
+            return new TransferResult(
+                    KeyValueText.require(sent, "sha256", "the source's output"),
+                    Long.parseLong(KeyValueText.require(sent, "bytes", "the source's output")),
+                    KeyValueText.require(received, "sha256", resultFile.toString()),
+                    Long.parseLong(KeyValueText.require(received, "bytes", resultFile.toString())),
+                    KeyValueText.require(received, "peer", resultFile.toString()),
+                    Duration.ofMillis(Long.parseLong(KeyValueText.require(sent, "millis", "the source's output"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a {@link TcpSink} in {@code namespace} and returns once it listens. */
+    static BackgroundProcess startSink(NetworkNamespace namespace, int port, Path resultFile, Path logFile) {
+        BackgroundProcess sink = BackgroundProcess.start("TCP sink in " + namespace,
+                namespace.command(TestClasses.javaCommand(TcpSink.class, Integer.toString(port), resultFile.toString())),
+                logFile, Map.of(), null);
+        try {
+            Poll.until("the TCP sink in " + namespace + " to listen", SINK_START_TIMEOUT, () -> {
+                if (!sink.isAlive()) {
+                    throw new HarnessException("the TCP sink exited before listening: " + sink.log());
+                }
+                return sink.log().contains("listening " + port);
+            });
+            return sink;
+        } catch (RuntimeException | Error e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    /** The command of a {@link TcpSource} that holds its connection open; for tests of connection loss. */
+    static List<String> holdingSourceCommand(Topology topology, String host, int port, Duration hold) {
+        return topology.client().command(TestClasses.javaCommand(TcpSource.class, host, Integer.toString(port), "1024",
+                Long.toString(hold.toMillis())));
+    }
+}
