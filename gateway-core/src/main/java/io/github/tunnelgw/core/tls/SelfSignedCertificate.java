@@ -12,6 +12,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
@@ -91,7 +92,8 @@ public final class SelfSignedCertificate {
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(hostName, extraHostNames));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            writePrivately(keyFile, pem(pair.getPrivate()));
+            // PKCS#8 keeps the curve parameters; the SEC1 form the JDK's key converts to would lose them.
+            writePrivately(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
             writePrivately(certificateFile, pem(certificate));
             log.info("created a self-signed certificate for {} in {}", hostName, certificateFile);
             return new ServerCredentials(pair.getPrivate(), List.of(certificate));

@@ -10,15 +10,20 @@ final class ConnectionCutter {
 
     /** Kills the TCP sockets in {@code namespace} connected to {@code address:port}. @return how many there were */
     static int cut(NetworkNamespace namespace, String address, int port) {
-        CommandResult result = namespace.runChecked(Tool.SS, "-K", "-t", "-n", "dst", address, "dport", "=", ":" + port);
-        // ss prints a header, then one line per socket it destroyed
-        return (int) result.stdout().lines().filter(line -> line.contains(address + ":" + port)).count();
+        CommandResult result = namespace.runChecked(Tool.SS, "-K", "-H", "-t", "-n", "dst", address, "dport", "=", ":" + port);
+        return sockets(result);
     }
 
     /** How many established TCP connections to {@code address:port} the namespace has. */
     static int established(NetworkNamespace namespace, String address, int port) {
-        CommandResult result = namespace.runChecked(Tool.SS, "-t", "-n", "state", "established",
+        CommandResult result = namespace.runChecked(Tool.SS, "-H", "-t", "-n", "state", "established",
                 "dst", address, "dport", "=", ":" + port);
-        return (int) result.stdout().lines().filter(line -> line.contains(address + ":" + port)).count();
+        return sockets(result);
+    }
+
+    /** Without its header (-H), ss prints one line per socket; the filter already did the matching (an address
+     * may be printed IPv4-mapped, as [::ffff:a.b.c.d], so the lines are not matched again here). */
+    private static int sockets(CommandResult result) {
+        return (int) result.stdout().lines().filter(line -> !line.isBlank()).count();
     }
 }

@@ -33,7 +33,7 @@ final class TestClasses {
     static List<String> javaCommand(Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
                 "-cp", directory().toString(), mainClass.getName()));
         command.addAll(List.of(args));
         return command;
