@@ -73,7 +73,12 @@ public final class GatewayCli {
 
     private static int token(CliArguments cli, PrintStream out) throws Exception {
         String user = cli.required("user");
-        Duration ttl = Durations.parse("--ttl", cli.option("ttl").orElse("1h"));
+        Duration ttl;
+        try {
+            ttl = Durations.parse(cli.option("ttl").orElse("1h"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--ttl: " + e.getMessage());
+        }
         DevelopmentIssuer issuer = TokenIssuers.developmentIssuer(loadConfig(cli.path("config")));
         try {
             out.println(issuer.mint(user, ttl));

@@ -25,9 +25,7 @@ public final class GatewayRunner {
         Files.createDirectories(config.stateDirectory());
         ServerCredentials credentials = ServerIdentity.load(config);
         DevelopmentIssuer issuer = TokenIssuers.developmentIssuer(config);
-        if (config.ipv6Network().isPresent()) {
-            log.warn("ipv6Network is set but IPv6 client addresses are not supported yet; clients get IPv4 only");
-        }
+        config.warnings().forEach(warning -> log.warn("config: {}", warning));
         GatewayServer server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
                 issuer.validator(), pool -> openEdge(config, pool.gatewayAddress()));
         CountDownLatch stopped = new CountDownLatch(1);

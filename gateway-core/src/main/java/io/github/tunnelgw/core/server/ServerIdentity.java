@@ -11,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -40,20 +38,8 @@ public final class ServerIdentity {
         return credentials;
     }
 
-    private static char[] pfxPassword(GatewayConfig.Tls tls) throws CredentialException {
-        if (tls.pfxPassword().isPresent()) {
-            return tls.pfxPassword().get().revealChars();
-        }
-        if (tls.pfxPasswordFile().isPresent()) {
-            Path file = tls.pfxPasswordFile().get();
-            try {
-                String content = Files.readString(file, StandardCharsets.UTF_8);
-                int end = content.indexOf('\n');
-                return (end < 0 ? content : content.substring(0, end)).stripTrailing().toCharArray();
-            } catch (IOException e) {
-                throw new CredentialException(file, "cannot read the PFX password file: " + e.getMessage());
-            }
-        }
-        return new char[0];
+    /** The config reader has already read {@code pfxPasswordFile} into {@code pfxPassword}. */
+    private static char[] pfxPassword(GatewayConfig.Tls tls) {
+        return tls.pfxPassword().map(secret -> secret.revealChars()).orElseGet(() -> new char[0]);
     }
 }

@@ -72,6 +72,14 @@ final class OpenconnectRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether openconnect brought DTLS up (its "Established DTLS connection" message); when not, the data went over
+     * CSTP on the TLS connection.
+     */
+    boolean dtlsEstablished() {
+        return output().contains("Established DTLS connection");
+    }
+
     /** SIGINT: openconnect sends the CSTP disconnect (BYE) and exits. @return the exit status */
     int interrupt() {
         return process.interrupt(EXIT_TIMEOUT);
