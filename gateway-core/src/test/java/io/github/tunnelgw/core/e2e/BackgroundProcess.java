@@ -89,8 +89,13 @@ final class BackgroundProcess implements AutoCloseable {
 
     /** Sends a signal by name (INT, HUP, USR2...) to this process, if it is still running. */
     void signal(String signal) {
-        if (process.isAlive()) {
-            Commands.runChecked(List.of(Tool.KILL.path(), "-" + signal, Long.toString(process.pid())));
+        if (!process.isAlive()) {
+            return;
+        }
+        CommandResult result = Commands.run(List.of(Tool.KILL.path(), "-" + signal, Long.toString(process.pid())));
+        // kill fails harmlessly if the process exited after the check above; the PID stays ours until reaped
+        if (!result.succeeded() && process.isAlive()) {
+            throw new HarnessException("cannot signal " + this + ": " + result.describe());
         }
     }
 
