@@ -49,4 +49,38 @@ class GatewayLimitsTest {
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 5_000L);
         }
     }
+
+    @Test
+    void idleTimeoutSendsDisconnectAndKeepsTheCookie(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { idle: 1s }\n")) {
+            String cookie;
+            String address;
+            try (RecordTlsClient client = gateway.client()) {
+                cookie = login(client, gateway.token("sleepy"));
+                address = openTunnel(client, cookie).header("X-CSTP-Address").orElseThrow();
+                assertThat(client.readRecord()).as("server DISCONNECT").isEqualTo(frame(CstpFrame.DISCONNECT, new byte[0]));
+                assertThat(client.closedByPeer()).isTrue();
+            }
+            try (RecordTlsClient again = gateway.client()) {
+                assertThat(openTunnel(again, cookie).header("X-CSTP-Address")).contains(address);
+            }
+        }
+    }
+
+    @Test
+    void silentPeerGetsADpdRequestAndIsThenDropped(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { dpd: 1s }\n");
+             RecordTlsClient client = gateway.client()) {
+            String cookie = login(client, gateway.token("silent"));
+            openTunnel(client, cookie);
+            assertThat(client.readRecord()).as("server DPD request").isEqualTo(frame(CstpFrame.DPD_REQUEST, new byte[0]));
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(gateway.server.sessions().find(cookie)).as("dead peer keeps its cookie").isPresent();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (gateway.server.sessions().connectedCount() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(gateway.server.sessions().connectedCount()).as("detached once the connection is gone").isZero();
+        }
+    }
 }
