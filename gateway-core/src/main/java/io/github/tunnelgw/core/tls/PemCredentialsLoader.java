@@ -84,7 +84,9 @@ public final class PemCredentialsLoader {
 
     private static Reader open(Path file) throws CredentialException {
         try {
-            return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+            // Text around the blocks is free-form (openssl pkcs12 writes friendly names there byte for byte);
+            // Latin-1 decodes any byte, and the base64 inside the blocks is ASCII either way.
+            return Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             throw new CredentialException(file, "file not found");
         } catch (IOException e) {

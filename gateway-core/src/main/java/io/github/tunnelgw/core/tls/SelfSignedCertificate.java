@@ -24,7 +24,7 @@ import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,21 +116,26 @@ public final class SelfSignedCertificate {
     }
 
     private static Set<String> localAddresses() {
-        Set<String> addresses = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
+        // One spelling per address (the JDK's, without a zone), so ::1 from lo does not repeat the seeded ::1.
+        Set<String> addresses = new LinkedHashSet<>();
         try {
+            addresses.add(canonical(InetAddress.getByName("127.0.0.1")));
+            addresses.add(canonical(InetAddress.getByName("::1")));
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
                     if (!address.isLinkLocalAddress()) {
-                        String text = address.getHostAddress();
-                        int zone = text.indexOf('%');
-                        addresses.add(zone < 0 ? text : text.substring(0, zone));
+                        addresses.add(canonical(address));
                     }
                 }
             }
-        } catch (SocketException e) {
+        } catch (IOException e) {
             log.debug("cannot list network interfaces: {}", e.getMessage());
         }
         return addresses;
+    }
+
+    private static String canonical(InetAddress address) throws UnknownHostException {
+        return InetAddress.getByAddress(address.getAddress()).getHostAddress();
     }
 
     private static String localHostName() {
@@ -153,9 +158,14 @@ public final class SelfSignedCertificate {
     private static void writePrivately(Path file, String content) throws IOException {
         Path temporary = Files.createTempFile(file.getParent(), ".tmp-", ".pem",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.US_ASCII)) {
-            writer.write(content);
+        try {
+            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.US_ASCII)) {
+                writer.write(content);
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            // After a failed write or move, no stray copy of the private key may stay behind.
+            Files.deleteIfExists(temporary);
         }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
