@@ -6,24 +6,26 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code struct ifreq} (40 bytes on x86-64): the name in the first 16 bytes, then a union written by offset
- * (flags as a short, a sockaddr_in, or the MTU as an int) — simpler than modelling the union as a Structure.
+ * (flags as a short, a sockaddr_in, or the MTU as an int), which is simpler than modelling the union as a Structure.
  */
 final class InterfaceRequest {
     static final int SIZE = 40;
-    static final int NAME_MAX = 15;
     private static final int UNION = 16;
 
     final Memory memory = new Memory(SIZE);
 
+    /** @param name a name already checked by {@link InterfaceName} */
     InterfaceRequest(String name) {
         memory.clear();
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length > NAME_MAX) {
-            throw new IllegalArgumentException("interface name '" + name + "' is longer than " + NAME_MAX + " characters");
+        if (bytes.length > InterfaceName.MAX_LENGTH) {
+            throw new IllegalArgumentException("interface name " + Quoted.of(name) + " is longer than "
+                    + InterfaceName.MAX_LENGTH + " characters");
         }
         memory.write(0, bytes, 0, bytes.length);
     }
 
+    /** The name, as the kernel may have rewritten it (a {@code %d} template becomes the chosen name). */
     String name() {
         return memory.getString(0, StandardCharsets.US_ASCII.name());
     }

@@ -5,17 +5,32 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
-/** The few libc calls the tun edge needs, bound by JNA direct mapping. None of them runs per packet. */
+/**
+ * The few libc calls the tun edge needs, bound by JNA direct mapping. None of them runs per packet: packets move
+ * through Netty's JNI (see {@link TunQueue}); these set devices up and wait for readiness.
+ */
 final class LibC {
+    static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int F_GETFL = 3;
-    static final int F_SETFL = 4;
     static final int AF_INET = 2;
     static final int SOCK_DGRAM = 2;
-    static final short POLLIN = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
     static final int CLONE_NEWNET = 0x40000000;
+
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EACCES = 13;
+    static final int EBUSY = 16;
+    static final int ENODEV = 19;
+    static final int EINVAL = 22;
 
     static {
         Native.register(LibC.class, "c");
@@ -36,17 +51,21 @@ final class LibC {
 
     static native int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
+    /** Moves the calling thread (not the process) into the namespace behind {@code fd}. */
     static native int setns(int fd, int nstype) throws LastErrorException;
 
+    static native String strerror(int errno);
+
+    /** The C library's text for an errno, in lower case to read well after a colon, e.g. "permission denied". */
+    static String describe(int errno) {
+        String text = strerror(errno);
+        if (text == null || text.isEmpty()) {
+            return "errno " + errno;
+        }
+        return Character.toLowerCase(text.charAt(0)) + text.substring(1) + " (errno " + errno + ")";
+    }
+
     static String describe(LastErrorException e) {
-        return switch (e.getErrorCode()) {
-            case 1 -> "operation not permitted (needs CAP_NET_ADMIN)";
-            case 2 -> "no such file or directory";
-            case 13 -> "permission denied (needs CAP_NET_ADMIN)";
-            case 16 -> "device or resource busy";
-            case 19 -> "no such device";
-            case 22 -> "invalid argument";
-            default -> "errno " + e.getErrorCode();
-        };
+        return describe(e.getErrorCode());
     }
 }

@@ -8,15 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Linux tun device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE}) with one or more queues. Each queue is
- * one open of {@code /dev/net/tun} attached to the same name; the kernel spreads flows across them.
+ * A Linux tun device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE}) with one or more queues. Each queue is one
+ * non-blocking open of {@code /dev/net/tun} attached to the same name; the kernel spreads flows across them. The
+ * device is not persistent: it disappears when the last queue is closed.
+ *
+ * <p>The device is created in the network namespace of the calling thread.
  */
 public final class TunDevice implements AutoCloseable {
+    static final String CLONE_DEVICE = "/dev/net/tun";
     static final long TUNSETIFF = 0x400454CAL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
-    public static final int MAX_QUEUES = 16;
+    /** MAX_TAP_QUEUES in the kernel. */
+    public static final int MAX_QUEUES = 256;
 
     private final String name;
     private final List<TunQueue> queues;
@@ -26,17 +31,27 @@ public final class TunDevice implements AutoCloseable {
         this.queues = List.copyOf(queues);
     }
 
-    /** @param name an interface name or a kernel pattern such as {@code vpn%d} */
+    /**
+     * Creates the device, or attaches to an existing multi-queue tun of that name, with {@code queues} queues.
+     *
+     * @param name an interface name, or a template with one {@code %d} (such as {@code vpn%d}) that the kernel
+     *             completes with the first free number
+     * @throws IllegalArgumentException for a malformed name or a queue count outside 1..256
+     * @throws IOException naming the cause, e.g. a missing capability or a non-tun device of that name
+     */
     public static TunDevice open(String name, int queues) throws IOException {
+        InterfaceName.requireValidOrTemplate(name);
         if (queues < 1 || queues > MAX_QUEUES) {
             throw new IllegalArgumentException("tun queues must be 1.." + MAX_QUEUES + ", got " + queues);
         }
-        List<TunQueue> opened = new ArrayList<>();
+        NativeTransport.ensureLoaded();
+        List<TunQueue> opened = new ArrayList<>(queues);
         String actualName = name;
         try {
             for (int i = 0; i < queues; i++) {
-                TunQueue queue = openQueue(actualName);
+                TunQueue queue = openQueue(actualName, i);
                 opened.add(queue);
+                // Later queues attach by the name the kernel chose for the first one.
                 actualName = queue.deviceName();
             }
         } catch (IOException | RuntimeException e) {
@@ -46,37 +61,56 @@ public final class TunDevice implements AutoCloseable {
         return new TunDevice(actualName, opened);
     }
 
-    private static TunQueue openQueue(String name) throws IOException {
+    private static TunQueue openQueue(String name, int index) throws IOException {
         int fd;
         try {
-            fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
+            fd = LibC.open(CLONE_DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open /dev/net/tun: " + LibC.describe(e));
+            throw new IOException("cannot open " + CLONE_DEVICE + ": " + LibC.describe(e) + openHint(e.getErrorCode()));
         }
         try {
             InterfaceRequest request = new InterfaceRequest(name);
             request.flags((short) (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE));
             LibC.ioctl(fd, new NativeLong(TUNSETIFF), request.memory);
-            int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
-            LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
-            return new TunQueue(fd, request.name());
+            return new TunQueue(fd, request.name(), index);
         } catch (LastErrorException e) {
             LibC.close(fd);
-            throw new IOException("cannot create tun device '" + name + "': " + LibC.describe(e));
-        } catch (RuntimeException e) {
+            throw new IOException("cannot create tun device " + Quoted.of(name) + " (queue " + index + "): "
+                    + LibC.describe(e) + attachHint(e.getErrorCode()));
+        } catch (IOException | RuntimeException e) {
             LibC.close(fd);
             throw e;
         }
     }
 
+    private static String openHint(int errno) {
+        return switch (errno) {
+            case LibC.ENOENT, LibC.ENODEV -> "; is the tun module loaded (modprobe tun)?";
+            case LibC.EACCES, LibC.EPERM -> "; needs CAP_NET_ADMIN";
+            default -> "";
+        };
+    }
+
+    private static String attachHint(int errno) {
+        return switch (errno) {
+            case LibC.EPERM, LibC.EACCES -> "; needs CAP_NET_ADMIN";
+            case LibC.EINVAL -> "; a device of that name exists and is not a multi-queue tun without packet info";
+            case LibC.EBUSY -> "; the device exists and is busy (another process owns its queues?)";
+            default -> "";
+        };
+    }
+
+    /** The interface name the kernel gave the device. */
     public String name() {
         return name;
     }
 
+    /** The queues, in the order they were opened; {@link TunQueue#index()} is the position in this list. */
     public List<TunQueue> queues() {
         return queues;
     }
 
+    /** Closes every queue; the device disappears with the last one. Stop the readers first. Idempotent. */
     @Override
     public void close() {
         queues.forEach(TunQueue::close);

@@ -4,104 +4,190 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.epoll.Epoll;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One non-blocking tun queue. Packets move between the kernel and a direct ByteBuf's memory through Netty's JNI
- * ({@link FileDescriptor#readAddress}/{@link FileDescriptor#writeAddress}): no copy, no allocation, no JNA call
- * per packet.
+ * One non-blocking queue (file descriptor) of a tun device. Packets move between the kernel and a direct ByteBuf's
+ * memory through Netty's JNI ({@link FileDescriptor#readAddress}, {@link FileDescriptor#writeAddress}): no copy,
+ * no allocation and no JNA call per packet.
+ *
+ * <p>Threads: {@link #read} and {@link #awaitReadable} belong to one reader thread (see {@link TunReader});
+ * {@link #write} may be called from any number of threads at once, since the kernel takes each write as one packet.
+ * Stop the reader before closing the device: a closed descriptor number can be reused by the next open.
  */
 public final class TunQueue {
-    private static final int SCRATCH_SIZE = 65536;
+    /** The largest IPv4 packet; a heap packet is copied into a direct scratch buffer of this size. */
+    static final int MAX_PACKET = 65_535;
     private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected ByteBuf initialValue() {
-            return Unpooled.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
+            return Unpooled.directBuffer(MAX_PACKET, MAX_PACKET);
+        }
+
+        @Override
+        protected void onRemoval(ByteBuf scratch) {
+            scratch.release();
         }
     };
 
-    static {
-        Epoll.ensureAvailability();
-    }
-
-    private final int fd;
-    private final FileDescriptor descriptor;
+    private final FileDescriptor fd;
     private final String deviceName;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** struct pollfd reused by the single reader thread of this queue. */
+    private final int index;
+    /** The struct pollfd of this queue, reused by its single reader thread. */
     private final Memory pollfd = new Memory(8);
+    private final LongAdder writeErrors = new LongAdder();
 
-    TunQueue(int fd, String deviceName) {
-        this.fd = fd;
-        this.descriptor = new FileDescriptor(fd);
+    /** @param fd an open, non-blocking descriptor that keeps packet boundaries (a tun queue) */
+    TunQueue(int fd, String deviceName, int index) throws IOException {
+        NativeTransport.ensureLoaded();
+        this.fd = new FileDescriptor(fd);
         this.deviceName = deviceName;
+        this.index = index;
     }
 
-    String deviceName() {
+    /** The name of the device this queue belongs to. */
+    public String deviceName() {
         return deviceName;
     }
 
-    /** Reads one packet into the writable space of a direct buffer. Returns its length, or 0 if none is ready. */
-    public int read(ByteBuf into) throws IOException {
-        int n = descriptor.readAddress(into.memoryAddress(), into.writerIndex(), into.capacity());
-        if (n > 0) {
-            into.writerIndex(into.writerIndex() + n);
-        }
-        return Math.max(n, 0);
+    /** The position of this queue in {@link TunDevice#queues()}. */
+    public int index() {
+        return index;
     }
 
-    /** Writes the readable bytes as one packet; false if the kernel dropped it. Does not move the reader index. */
+    /**
+     * Reads one packet into the writable space of a direct buffer, at its writer index, and advances the writer
+     * index. The buffer does not grow: a packet longer than the writable space is cut by the kernel, so give it
+     * room for the link MTU.
+     *
+     * @return the packet length, or 0 when no packet is ready
+     * @throws IOException if the kernel reports an error or the queue is closed
+     * @throws IllegalArgumentException if the buffer is not direct or has no writable space
+     */
+    public int read(ByteBuf into) throws IOException {
+        int start = into.writerIndex();
+        int limit = into.capacity();
+        if (start >= limit) {
+            throw new IllegalArgumentException("no room to read a packet into: writer index " + start
+                    + " is at the capacity " + limit);
+        }
+        int n;
+        if (into.hasMemoryAddress()) {
+            n = fd.readAddress(into.memoryAddress(), start, limit);
+        } else if (into.isDirect() && into.nioBufferCount() == 1) {
+            ByteBuffer nio = into.internalNioBuffer(start, limit - start);
+            n = fd.read(nio, nio.position(), nio.limit());
+        } else {
+            throw new IllegalArgumentException("tun reads need a direct buffer, got " + into.getClass().getSimpleName());
+        }
+        if (n > 0) {
+            into.writerIndex(start + n);
+            return n;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        throw new IOException("tun queue " + this + " reached end of file: the device is gone");
+    }
+
+    /**
+     * Writes the readable bytes as one packet. The reader index does not move. A buffer without a memory address
+     * (heap or composite) is first copied into a per-thread direct scratch buffer.
+     *
+     * @return true if the kernel took the packet; false if it dropped it (EAGAIN), if the packet is empty or longer
+     * than 65,535 bytes, or if the kernel refused it (for example an unknown IP version, or the link is down).
+     * Refusals are counted in {@link #writeErrors()}; nothing is logged.
+     */
     public boolean write(ByteBuf packet) {
         int length = packet.readableBytes();
+        if (length == 0 || length > MAX_PACKET) {
+            return false;
+        }
         try {
             if (packet.hasMemoryAddress()) {
-                return descriptor.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex()) == length;
+                return fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex()) == length;
             }
             ByteBuf scratch = SCRATCH.get();
-            if (length > SCRATCH_SIZE) {
-                return false;
-            }
-            scratch.clear();
             packet.getBytes(packet.readerIndex(), scratch, 0, length);
-            return descriptor.writeAddress(scratch.memoryAddress(), 0, length) == length;
+            return writeScratch(scratch, length) == length;
         } catch (IOException e) {
+            writeErrors.increment();
             return false;
         }
     }
 
-    /** Waits until a packet can be read, for at most {@code timeoutMillis}. Only one thread may call this. */
+    private int writeScratch(ByteBuf scratch, int length) throws IOException {
+        if (scratch.hasMemoryAddress()) {
+            return fd.writeAddress(scratch.memoryAddress(), 0, length);
+        }
+        ByteBuffer nio = scratch.internalNioBuffer(0, length);
+        return fd.write(nio, nio.position(), nio.limit());
+    }
+
+    /** Writes the kernel refused (not counting EAGAIN drops, which {@link #write} reports as false). */
+    public long writeErrors() {
+        return writeErrors.sum();
+    }
+
+    /**
+     * Waits with poll(2) until a packet can be read, for at most {@code timeoutMillis}, so a reader thread can check
+     * a stop flag between waits. One JNA call per wake-up, not per packet. Only the reader thread may call this.
+     *
+     * @return true if a packet is ready, false on timeout or when a signal interrupted the wait
+     * @throws IOException if the queue is closed or poll reports an error on it
+     */
     public boolean awaitReadable(int timeoutMillis) throws IOException {
+        if (!fd.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        pollfd.setInt(0, fd.intValue());
+        pollfd.setShort(4, LibC.POLLIN);
+        pollfd.setShort(6, (short) 0);
+        int ready;
         try {
-            pollfd.setInt(0, fd);
-            pollfd.setShort(4, LibC.POLLIN);
-            pollfd.setShort(6, (short) 0);
-            int ready = LibC.poll(pollfd, new NativeLong(1), timeoutMillis);
-            return ready > 0 && (pollfd.getShort(6) & LibC.POLLIN) != 0;
+            ready = LibC.poll(pollfd, new NativeLong(1), timeoutMillis);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == 4) {
+            if (e.getErrorCode() == LibC.EINTR) {
                 return false;
             }
-            throw new IOException("poll on tun queue of " + deviceName + ": " + LibC.describe(e));
+            throw new IOException("poll on tun queue " + this + ": " + LibC.describe(e));
         }
+        if (ready <= 0) {
+            return false;
+        }
+        short events = pollfd.getShort(6);
+        if ((events & LibC.POLLIN) != 0) {
+            return true;
+        }
+        if ((events & LibC.POLLNVAL) != 0) {
+            throw new ClosedChannelException();
+        }
+        throw new IOException("poll on tun queue " + this + " reported "
+                + ((events & LibC.POLLERR) != 0 ? "an error" : "a hang-up") + " (revents 0x"
+                + Integer.toHexString(events & 0xFFFF) + ")");
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return !fd.isOpen();
     }
 
     void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException ignored) {
-                // already gone
-            }
+        try {
+            fd.close();
+        } catch (IOException ignored) {
+            // close(2) releases the descriptor even when it reports an error; nothing is left to clean up.
         }
+    }
+
+    @Override
+    public String toString() {
+        return deviceName + "#" + index;
     }
 }
