@@ -18,7 +18,8 @@ import java.util.List;
  * values); throwing {@link ClaimRejectedException} lets the validator map each failure to its {@link Reason}
  * without parsing messages, and lets the clock be injected.
  *
- * <p>Order: required claims present, then issuer, audience, and finally the time window.
+ * <p>Order: registered claims present, then issuer, audience, the time window, and finally the tenant and the
+ * configured required claims (so a stale or foreign token is reported as such, not as a policy mismatch).
  */
 final class AccessTokenClaimsVerifier implements JWTClaimsSetVerifier<SecurityContext> {
 
@@ -32,7 +33,7 @@ final class AccessTokenClaimsVerifier implements JWTClaimsSetVerifier<SecurityCo
     public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
         require(claims.getIssuer() != null, "iss");
         require(!claims.getAudience().isEmpty(), "aud");
-        require(claims.getSubject() != null, "sub");
+        require(claims.getSubject() != null || !policy.subjectRequired(), "sub");
         require(claims.getExpirationTime() != null, "exp");
         require(claims.getIssueTime() != null, "iat");
 
@@ -53,6 +54,29 @@ final class AccessTokenClaimsVerifier implements JWTClaimsSetVerifier<SecurityCo
         }
         if (isAfter(claims.getIssueTime(), now.plus(skew))) {
             throw new ClaimRejectedException(Reason.NOT_YET_VALID, "iat is in the future");
+        }
+        checkTenant(claims);
+        for (RequiredClaim required : policy.requiredClaims()) {
+            Object value = claims.getClaim(required.name());
+            if (value == null) {
+                throw new ClaimRejectedException(Reason.MISSING_CLAIM, required.name());
+            }
+            if (!required.matches(value)) {
+                throw new ClaimRejectedException(Reason.CLAIM_MISMATCH, required.name());
+            }
+        }
+    }
+
+    private void checkTenant(JWTClaimsSet claims) throws ClaimRejectedException {
+        if (policy.allowedTenants().isEmpty()) {
+            return;
+        }
+        Object tenant = claims.getClaim("tid");
+        if (tenant == null) {
+            throw new ClaimRejectedException(Reason.MISSING_CLAIM, "tid");
+        }
+        if (!(tenant instanceof String tid) || !policy.allowedTenants().contains(tid)) {
+            throw new ClaimRejectedException(Reason.TENANT_NOT_ALLOWED, null);
         }
     }
 

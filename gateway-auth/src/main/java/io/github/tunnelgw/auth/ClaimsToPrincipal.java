@@ -14,11 +14,13 @@ final class ClaimsToPrincipal {
 
     static Principal map(JWTClaimsSet claims, List<String> userNameClaims) throws TokenRejectedException {
         try {
+            String userName = userName(claims, userNameClaims);
+            String objectId = claims.getStringClaim("oid");
             return new Principal(
-                    userName(claims, userNameClaims),
-                    claims.getSubject(),
+                    userName,
+                    subject(claims.getSubject(), objectId, userName),
                     Optional.ofNullable(claims.getStringClaim("tid")),
-                    Optional.ofNullable(claims.getStringClaim("oid")),
+                    Optional.ofNullable(objectId),
                     Optional.ofNullable(claims.getStringClaim("deviceid")),
                     stringList(claims, "groups"),
                     stringList(claims, "roles"),
@@ -27,6 +29,14 @@ final class ClaimsToPrincipal {
             // a claim of the wrong JSON type (e.g. a number where a string belongs)
             throw new TokenRejectedException(Reason.MALFORMED, "a claim has the wrong type");
         }
+    }
+
+    /** {@code sub}, or for issuers whose access tokens lack it (AD FS) the most stable identifier there is. */
+    private static String subject(String sub, String objectId, String userName) {
+        if (sub != null) {
+            return sub;
+        }
+        return objectId != null ? objectId : userName;
     }
 
     /** The first present claim wins; a present but unusable one is an error rather than silently skipped. */

@@ -26,6 +26,8 @@ public final class TokenRejectedException extends Exception {
         MISSING_CLAIM("the token lacks a required claim"),
         WRONG_ISSUER("the token was issued by an issuer that is not trusted"),
         WRONG_AUDIENCE("the token is not meant for this gateway"),
+        TENANT_NOT_ALLOWED("the token's tenant (tid) is not allowed"),
+        CLAIM_MISMATCH("a required claim has a value that is not accepted"),
         ISSUER_UNAVAILABLE("the issuer's signing keys could not be fetched");
 
         private final String description;

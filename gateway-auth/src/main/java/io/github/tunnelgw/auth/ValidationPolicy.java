@@ -18,6 +18,9 @@ import java.util.Set;
  * @param clockSkew       tolerance applied to {@code exp}, {@code nbf} and {@code iat}
  * @param userNameClaims  claims tried in order for {@link Principal#userName()}
  * @param clock           source of "now"
+ * @param allowedTenants  accepted {@code tid} values; empty means the claim is not checked
+ * @param requiredClaims  further claims the token must carry, each with a value (see {@link RequiredClaim})
+ * @param subjectRequired whether {@code sub} must be present (AD FS access tokens may lack it)
  */
 public record ValidationPolicy(
         Set<String> issuers,
@@ -25,12 +28,18 @@ public record ValidationPolicy(
         Set<JWSAlgorithm> algorithms,
         Duration clockSkew,
         List<String> userNameClaims,
-        Clock clock) {
+        Clock clock,
+        Set<String> allowedTenants,
+        List<RequiredClaim> requiredClaims,
+        boolean subjectRequired) {
 
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
     public static final List<String> DEFAULT_USER_NAME_CLAIMS =
             List.of("upn", "preferred_username", "unique_name", "oid");
+    /** What real issuers sign access tokens with: Entra and AD FS use RS256; PS256 and ES256 for other OIDC. */
+    public static final Set<JWSAlgorithm> PRODUCTION_ALGORITHMS =
+            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
 
     public ValidationPolicy {
         issuers = nonEmptyCopy(issuers, "issuers");
@@ -53,6 +62,14 @@ public record ValidationPolicy(
             throw new IllegalArgumentException("userNameClaims must not be empty");
         }
         Objects.requireNonNull(clock, "clock");
+        allowedTenants = Set.copyOf(Objects.requireNonNull(allowedTenants, "allowedTenants"));
+        requiredClaims = List.copyOf(Objects.requireNonNull(requiredClaims, "requiredClaims"));
+    }
+
+    /** A policy without tenant restriction or extra required claims, requiring {@code sub}. */
+    public ValidationPolicy(Set<String> issuers, Set<String> audiences, Set<JWSAlgorithm> algorithms,
+                            Duration clockSkew, List<String> userNameClaims, Clock clock) {
+        this(issuers, audiences, algorithms, clockSkew, userNameClaims, clock, Set.of(), List.of(), true);
     }
 
     /** One issuer, one audience, one algorithm, default skew and user-name claims, system clock. */
@@ -62,11 +79,13 @@ public record ValidationPolicy(
     }
 
     public ValidationPolicy withClockSkew(Duration newClockSkew) {
-        return new ValidationPolicy(issuers, audiences, algorithms, newClockSkew, userNameClaims, clock);
+        return new ValidationPolicy(issuers, audiences, algorithms, newClockSkew, userNameClaims, clock,
+                allowedTenants, requiredClaims, subjectRequired);
     }
 
     public ValidationPolicy withClock(Clock newClock) {
-        return new ValidationPolicy(issuers, audiences, algorithms, clockSkew, userNameClaims, newClock);
+        return new ValidationPolicy(issuers, audiences, algorithms, clockSkew, userNameClaims, newClock,
+                allowedTenants, requiredClaims, subjectRequired);
     }
 
     private static Set<String> nonEmptyCopy(Set<String> values, String name) {

@@ -8,6 +8,7 @@ import io.github.tunnelgw.core.config.GatewayConfig.Nat;
 import io.github.tunnelgw.core.config.GatewayConfig.State;
 import io.github.tunnelgw.core.config.GatewayConfig.Timeouts;
 import io.github.tunnelgw.core.config.GatewayConfig.Tun;
+import io.github.tunnelgw.auth.IssuerSettings;
 import io.github.tunnelgw.core.net.DnsName;
 import io.github.tunnelgw.core.net.IpLiteral;
 import io.github.tunnelgw.core.net.Ipv4Cidr;
@@ -79,12 +80,21 @@ final class ConfigReader {
     private static Auth auth(ConfigSection section) throws ConfigException {
         Duration clockSkew = section.duration("clockSkew", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(10), false);
         DevelopmentIssuerSettings developmentIssuer = developmentIssuer(section.section("developmentIssuer"));
+        List<IssuerSettings> issuers = IssuerSectionReader.readAll(section, clockSkew);
         section.rejectUnknownKeys();
-        if (!developmentIssuer.enabled()) {
-            // The development issuer is the only issuer this version has; without it no login can succeed.
+        if (!developmentIssuer.enabled() && issuers.isEmpty()) {
+            // Without any issuer no login can succeed.
             throw new ConfigException(section.dotted("developmentIssuer.enabled"), "no token issuer is enabled");
         }
-        return new Auth(clockSkew, developmentIssuer);
+        if (developmentIssuer.enabled()) {
+            for (int i = 0; i < issuers.size(); i++) {
+                if (issuers.get(i).acceptedIssuers().contains(developmentIssuer.issuer())) {
+                    throw new ConfigException(section.dotted("issuers[" + (i + 1) + "]"),
+                            "accepts the development issuer's iss " + developmentIssuer.issuer() + "; change one of them");
+                }
+            }
+        }
+        return new Auth(clockSkew, developmentIssuer, issuers);
     }
 
     private static DevelopmentIssuerSettings developmentIssuer(ConfigSection section) throws ConfigException {

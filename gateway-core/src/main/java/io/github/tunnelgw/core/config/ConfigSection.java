@@ -75,6 +75,11 @@ final class ConfigSection {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /** The full dotted name of this section itself. */
+    String name() {
+        return path;
+    }
+
     /** The full dotted name of a key of this section. */
     String dotted(String key) {
         return join(path, key);
@@ -306,6 +311,55 @@ final class ConfigSection {
             throw problem(key, "expected a map of keys, found " + describe(node));
         }
         return of(dotted(key), baseDirectory, map);
+    }
+
+    /**
+     * A list of maps, each read as its own section named {@code key[n]} (n counted from 1); absent or null is the
+     * empty list.
+     */
+    List<ConfigSection> sectionList(String key, int maxItems) throws ConfigException {
+        known.add(key);
+        Node node = entries.get(key);
+        if (node == null || isNull(node)) {
+            return List.of();
+        }
+        if (YamlDocument.hasForeignTag(node)) {
+            throw problem(key, "the YAML tag " + Printable.quote(node.getTag().getValue()) + " is not supported");
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            throw problem(key, "expected a list of maps, found " + describe(node));
+        }
+        List<Node> items = sequence.getValue();
+        if (items.size() > maxItems) {
+            throw problem(key, "at most " + maxItems + " entries are allowed, found " + items.size());
+        }
+        List<ConfigSection> sections = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = dotted(key) + "[" + (i + 1) + "]";
+            Node item = items.get(i);
+            if (YamlDocument.hasForeignTag(item) || !(item instanceof MappingNode map)) {
+                throw new ConfigException(itemPath, "expected a map of keys, found " + describe(item));
+            }
+            sections.add(of(itemPath, baseDirectory, map));
+        }
+        return Collections.unmodifiableList(sections);
+    }
+
+    /** A map of names to single values, in file order; absent or null is the empty map. */
+    Map<String, String> stringMap(String key, int maxItems) throws ConfigException {
+        ConfigSection section = section(key);
+        if (section.entries.size() > maxItems) {
+            throw problem(key, "at most " + maxItems + " entries are allowed, found " + section.entries.size());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : section.entries.keySet()) {
+            Optional<String> text = section.text(name);
+            if (text.isEmpty() || text.get().isEmpty()) {
+                throw section.problem(name, "the value is empty");
+            }
+            values.put(name, text.get());
+        }
+        return Collections.unmodifiableMap(values);
     }
 
     /** Fails on the first key of this section that no reader asked for. Call after reading all keys. */

@@ -192,10 +192,20 @@ public record GatewayConfig(
     /**
      * {@code auth}: how access tokens are validated.
      *
-     * @param clockSkew         tolerance when checking a token's time claims ({@code exp}, {@code nbf})
+     * @param clockSkew         tolerance when checking a token's time claims ({@code exp}, {@code nbf}); the
+     *                          default of every issuer
      * @param developmentIssuer the built-in issuer
+     * @param issuers           {@code auth.issuers}: the real identity providers (Entra ID, AD FS, OIDC)
      */
-    public record Auth(Duration clockSkew, DevelopmentIssuerSettings developmentIssuer) {
+    public record Auth(Duration clockSkew, DevelopmentIssuerSettings developmentIssuer,
+                       List<io.github.tunnelgw.auth.IssuerSettings> issuers) {
+        public Auth {
+            issuers = List.copyOf(issuers);
+        }
+
+        public Auth(Duration clockSkew, DevelopmentIssuerSettings developmentIssuer) {
+            this(clockSkew, developmentIssuer, List.of());
+        }
     }
 
     /**

@@ -125,7 +125,8 @@ final class LoginExchange {
         if (outcome instanceof Principal principal) {
             Session session = services.sessions().open(principal);
             services.metrics().authSucceeded();
-            log.info("{}: login of {} ({})", ctx.channel().remoteAddress(), principal.userName(), userAgent);
+            log.info("{}: login of {} (tid {}, oid {}; {})", ctx.channel().remoteAddress(), principal.userName(),
+                    principal.tenantId().orElse("-"), principal.objectId().orElse("-"), userAgent);
             FullHttpResponse response = HttpResponses.of(HttpResponseStatus.OK, "text/xml", SUCCESS_BODY);
             response.headers()
                     .set("X-Transcend-Version", "1")

@@ -1,6 +1,6 @@
 package io.github.tunnelgw.core.server;
 
-import io.github.tunnelgw.auth.DevelopmentIssuer;
+import io.github.tunnelgw.auth.IssuerRouter;
 import io.github.tunnelgw.core.config.GatewayConfig;
 import io.github.tunnelgw.core.edge.TunEdge;
 import io.github.tunnelgw.core.tls.CertificatePins;
@@ -24,19 +24,26 @@ public final class GatewayRunner {
     public static int run(GatewayConfig config, PrintStream out) throws Exception {
         Files.createDirectories(config.stateDirectory());
         ServerCredentials credentials = ServerIdentity.load(config);
-        DevelopmentIssuer issuer = TokenIssuers.developmentIssuer(config);
         config.warnings().forEach(warning -> log.warn("config: {}", warning));
-        GatewayServer server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
-                issuer.validator(), pool -> openEdge(config, pool.gatewayAddress()));
+        IssuerRouter tokens = TokenIssuers.validator(config);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+                    tokens, pool -> openEdge(config, pool.gatewayAddress()));
+        } catch (Exception e) {
+            tokens.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             server.close();
+            tokens.close();
             stopped.countDown();
         }, "gateway-shutdown"));
         String pin = CertificatePins.pinSha256(credentials.chain().get(0));
-        log.info("gateway ready: listening on {}, {}, clients get addresses from {}", server.address(),
-                server.edge().describe(), config.network());
+        log.info("gateway ready: listening on {}, {}, clients get addresses from {}, accepting tokens of {}",
+                server.address(), server.edge().describe(), config.network(), tokens.issuers());
         out.println(connectHint(config, pin));
         out.flush();
         stopped.await();
@@ -56,7 +63,9 @@ public final class GatewayRunner {
         String port = config.listenPort() == 443 ? "" : ":" + config.listenPort();
         String configOption = config.sourceFile().map(f -> " --config " + f).orElse("");
         return "Connect with openconnect (9.01 or later):\n"
-                + "  TOKEN=$(bin/gateway token" + configOption + " --user alice)\n"
+                + (config.auth().developmentIssuer().enabled()
+                        ? "  TOKEN=$(bin/gateway token" + configOption + " --user alice)\n"
+                        : "  TOKEN=<an access token for the Microsoft Tunnel Gateway from your identity provider>\n")
                 + "  sudo openconnect --protocol=anyconnect --servercert " + pin
                 + " --token-mode=oidc --token-secret=\"$TOKEN\" https://" + host + port + "/";
     }

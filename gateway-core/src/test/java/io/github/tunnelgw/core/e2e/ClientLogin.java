@@ -29,6 +29,14 @@ sealed interface ClientLogin {
         return new Token(token, false);
     }
 
+    /**
+     * A token file that ends in a newline, as {@code echo "$TOKEN" > file} makes one: openconnect sends the file
+     * verbatim, so the newline ends the request's header block right after the token.
+     */
+    static ClientLogin tokenFileEndingInNewline(String token) {
+        return new Token(token + "\n", false);
+    }
+
     static ClientLogin tokenWithHttpAuthBearer(String token) {
         return new Token(token, true);
     }

@@ -26,6 +26,11 @@ final class GatewayConfigFile {
     }
 
     static Path write(Path file, Topology topology, Path stateDirectory) {
+        return write(file, topology, stateDirectory, "");
+    }
+
+    /** The topology's config followed by {@code extraYaml} (top-level keys the base does not set, e.g. {@code auth}). */
+    static Path write(Path file, Topology topology, Path stateDirectory, String extraYaml) {
         String yaml = """
                 # written by the end-to-end harness for run %s
                 listenAddress: 0.0.0.0
@@ -43,7 +48,7 @@ final class GatewayConfigFile {
                 metrics: { enabled: true, listen: "%s" }
                 """.formatted(topology.runId(), LISTEN_PORT, CLIENT_NETWORK, DNS_SERVER, DOMAIN, DOMAIN,
                 topology.internalNetwork(), topology.excludedNetwork(), TUN_PREFIX, Topology.GATEWAY_INNER_INTERFACE,
-                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN);
+                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN) + extraYaml;
         return writeText(file, yaml);
     }
 

@@ -24,9 +24,11 @@ final class GatewayFixture implements AutoCloseable {
     private final DevelopmentIssuer issuer;
     private final GatewayProcess gateway;
     private final MetricsScraper metrics;
+    private final List<AutoCloseable> resources;
 
     private GatewayFixture(Path directory, Topology topology, GatewayCommandLine cli, String pin,
-                           DevelopmentIssuer issuer, GatewayProcess gateway) {
+                           DevelopmentIssuer issuer, GatewayProcess gateway, List<AutoCloseable> resources) {
+        this.resources = resources;
         this.directory = directory;
         this.topology = topology;
         this.cli = cli;
@@ -36,27 +38,69 @@ final class GatewayFixture implements AutoCloseable {
         this.metrics = new MetricsScraper(topology.gateway(), GatewayConfigFile.METRICS_LISTEN);
     }
 
+    /**
+     * Something the gateway needs before it starts, such as an identity provider in its namespace.
+     */
+    @FunctionalInterface
+    interface Preparation {
+        /**
+         * @param cleanup where to register what must be closed after the gateway stops (before the namespaces go)
+         * @return YAML appended to the gateway's config
+         */
+        String prepare(Path directory, Topology topology, List<AutoCloseable> cleanup) throws Exception;
+    }
+
     /** Checks the prerequisites (skip or fail, see {@link E2eSettings}), then builds everything. */
     static GatewayFixture start(String name) {
+        return start(name, (directory, topology, cleanup) -> "");
+    }
+
+    /** Like {@link #start(String)}, running {@code preparation} after the namespaces exist and before the gateway starts. */
+    static GatewayFixture start(String name, Preparation preparation) {
         E2eSettings.requireGatewayPrerequisites();
         Path directory = E2eOutput.freshDirectory(name);
         Topology topology = Topology.create();
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
             Path state = directory.resolve("state");
-            Path config = GatewayConfigFile.write(directory.resolve("gateway.yaml"), topology, state);
+            String extraYaml;
+            try {
+                extraYaml = preparation.prepare(directory, topology, resources);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new HarnessException("preparing the gateway's surroundings failed", e);
+            }
+            Path config = GatewayConfigFile.write(directory.resolve("gateway.yaml"), topology, state, extraYaml);
             GatewayCommandLine cli = GatewayCommandLine.inNamespace(E2eSettings.projectRoot(), topology.gateway(), config);
             String pin = cli.pin();
             cli.token("e2e-bootstrap", Duration.ofMinutes(1)); // the gateway, not the test, creates the issuer key
             DevelopmentIssuer issuer = DevelopmentIssuer.loadOrCreate(state, DEFAULT_ISSUER, DEFAULT_AUDIENCE);
             GatewayProcess gateway = GatewayProcess.start(cli, directory.resolve("gateway.log"));
-            return new GatewayFixture(directory, topology, cli, pin, issuer, gateway);
+            return new GatewayFixture(directory, topology, cli, pin, issuer, gateway, resources);
         } catch (IOException e) {
+            closeAll(resources);
             topology.close();
             throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
+            closeAll(resources);
             topology.close();
             throw e;
         }
+    }
+
+    private static List<RuntimeException> closeAll(List<AutoCloseable> resources) {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            } catch (Exception e) {
+                failures.add(new HarnessException("closing " + resource + " failed", e));
+            }
+        }
+        return failures;
     }
 
     Path directory() {
@@ -100,6 +144,7 @@ final class GatewayFixture implements AutoCloseable {
         } catch (RuntimeException e) {
             failures.add(e);
         }
+        failures.addAll(closeAll(resources));
         try {
             topology.close();
         } catch (RuntimeException e) {

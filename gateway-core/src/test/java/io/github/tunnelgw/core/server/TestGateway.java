@@ -1,6 +1,7 @@
 package io.github.tunnelgw.core.server;
 
 import io.github.tunnelgw.auth.DevelopmentIssuer;
+import io.github.tunnelgw.auth.IssuerRouter;
 import io.github.tunnelgw.core.config.GatewayConfig;
 import io.github.tunnelgw.core.tls.SelfSignedCertificate;
 import io.github.tunnelgw.core.tls.ServerCredentials;
@@ -17,12 +18,27 @@ final class TestGateway implements AutoCloseable {
     final GatewayServer server;
     final RecordingEdge edge = new RecordingEdge();
     final DevelopmentIssuer issuer;
+    /** The configured validator, when built from the config; closed with the gateway. */
+    final IssuerRouter tokens;
 
     TestGateway(Path state, String extraYaml) throws Exception {
         this(state, "10.250.0.0/24", extraYaml);
     }
 
     TestGateway(Path state, String network, String extraYaml) throws Exception {
+        this(state, network, extraYaml, false);
+    }
+
+    /**
+     * A gateway whose validator is built from its config exactly as {@code gateway run} builds it
+     * ({@link TokenIssuers#validator}): development issuer if enabled, plus {@code auth.issuers}.
+     * {@link #issuer} is null when the development issuer is disabled.
+     */
+    static TestGateway withConfiguredIssuers(Path state, String extraYaml) throws Exception {
+        return new TestGateway(state, "10.250.0.0/24", extraYaml, true);
+    }
+
+    private TestGateway(Path state, String network, String extraYaml, boolean configuredIssuers) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -39,9 +55,23 @@ final class TestGateway implements AutoCloseable {
                 """.formatted(port, network, state) + extraYaml;
         GatewayConfig config = GatewayConfig.parse(yaml, "test");
         ServerCredentials credentials = SelfSignedCertificate.loadOrCreate(state, List.of());
-        issuer = DevelopmentIssuer.loadOrCreate(state, config.auth().developmentIssuer().issuer(),
-                config.auth().developmentIssuer().audience());
-        server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials), issuer.validator(), pool -> edge);
+        if (configuredIssuers) {
+            tokens = TokenIssuers.validator(config);
+            issuer = config.auth().developmentIssuer().enabled() ? TokenIssuers.developmentIssuer(config) : null;
+        } else {
+            issuer = DevelopmentIssuer.loadOrCreate(state, config.auth().developmentIssuer().issuer(),
+                    config.auth().developmentIssuer().audience());
+            tokens = null;
+        }
+        try {
+            server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+                    tokens != null ? tokens : issuer.validator(), pool -> edge);
+        } catch (Exception e) {
+            if (tokens != null) {
+                tokens.close();
+            }
+            throw e;
+        }
     }
 
     InetSocketAddress address() {
@@ -59,5 +89,8 @@ final class TestGateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (tokens != null) {
+            tokens.close();
+        }
     }
 }
