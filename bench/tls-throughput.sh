@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures the gateway's TLS (CSTP) data channel with the real openconnect client, as root:
+# Measures the gateway's data channels with the real openconnect client, as root:
 # time from starting openconnect to the tunnel being up (median of N connects), and iperf3 TCP throughput
-# up and down through the tunnel to an internal host behind PAT. Three namespaces made and removed here:
+# up and down through the tunnel to an internal host behind PAT, first TLS only (openconnect --no-dtls), then
+# with DTLS (the default), in the same run. Three namespaces made and removed here:
 #   client 10.77.1.2 --veth-- 10.77.1.1 gateway 10.77.2.1 --veth-- 10.77.2.2 internal (iperf3 -s)
 # Usage: sudo bench/tls-throughput.sh    env: DUR=10 CONNECTS=10
 # The full side-by-side comparison with ocserv is issue 5's harness; this is the quick single-system figure.
@@ -60,9 +61,22 @@ for _ in $(seq "$CONNECTS"); do
   connect; times+=("$MS"); kill -INT "$OC"; wait "$OC" 2>/dev/null || true
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-connect; PIDS+=("$OC"); sleep 0.5
-up=$(ip netns exec "$C" iperf3 -c 10.77.2.2 -t "$DUR" -J | awk -F'[:,]' '/"sum_received"/ {f=1} f && /bits_per_second/ {printf "%.0f", $2/1e6; exit}')
-down=$(ip netns exec "$C" iperf3 -c 10.77.2.2 -t "$DUR" -R -J | awk -F'[:,]' '/"sum_received"/ {f=1} f && /bits_per_second/ {printf "%.0f", $2/1e6; exit}')
+iperf() {  # prints Mbit/s received (or iperf3's error), $@ = extra iperf3 options
+  ip netns exec "$C" iperf3 -c 10.77.2.2 -t "$DUR" -J "$@" > "$work/iperf.json" || true
+  awk -F'[:,]' '/"sum_received"/ {f=1} f && /bits_per_second/ {printf "%.0f", $2/1e6; exit}' "$work/iperf.json"
+  grep -m1 '"error"' "$work/iperf.json" >&2 || true
+}
+results=()
+for mode in tls dtls; do
+  if [ "$mode" = tls ]; then OC_OPTS="--no-dtls"; else OC_OPTS=""; fi
+  connect; sleep 0.5
+  if [ "$mode" = dtls ] && ! grep -q "Established DTLS connection" "$work/oc.log"; then cat "$work/oc.log"; exit 1; fi
+  up=$(iperf); down=$(iperf -R)
+  results+=("iperf3 TCP over $([ "$mode" = tls ] && echo 'TLS/CSTP (--no-dtls)' || echo 'DTLS'), ${DUR}s, 1 stream: up ${up} Mbit/s, down ${down} Mbit/s")
+  kill -INT "$OC"; wait "$OC" 2>/dev/null || true
+done
 echo "host: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "time to tunnel up (openconnect start -> connect script), median of $CONNECTS: ${median} ms (all: ${times[*]})"
-echo "iperf3 TCP over TLS/CSTP, ${DUR}s, 1 stream: up ${up} Mbit/s, down ${down} Mbit/s"
+printf '%s\n' "${results[@]}"
+curl -s http://127.0.0.1:9411/metrics 2>/dev/null | grep -E '^gateway_(dtls_)?bytes_total' || \
+  ip netns exec "$G" curl -s http://127.0.0.1:9411/metrics | grep -E '^gateway_(dtls_)?bytes_total' || true

@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.cstp;
 
+import io.github.tunnelgw.core.dataplane.ChannelSwitch;
 import io.github.tunnelgw.core.dataplane.ClientRoute;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
 import io.github.tunnelgw.core.session.EndReason;
@@ -14,6 +15,9 @@ import io.netty.channel.ChannelFutureListener;
  *
  * <p>Every frame is written and flushed on its own: Netty's SslHandler wraps everything pending at a flush into
  * as few TLS records as it can, and openconnect accepts exactly one CSTP frame per record.
+ *
+ * <p>The route registered for the lease is a {@link ChannelSwitch} with this connection as its fallback, so a DTLS
+ * channel can take over the downlink while it is alive without touching the route table.
  */
 public final class CstpConnection implements TunnelConnection, ClientRoute {
     private static final byte[] EMPTY = new byte[0];
@@ -21,11 +25,13 @@ public final class CstpConnection implements TunnelConnection, ClientRoute {
     private final Channel channel;
     private final Session session;
     private final DataPlaneCounters counters;
+    private final ChannelSwitch route;
 
     public CstpConnection(Channel channel, Session session, DataPlaneCounters counters) {
         this.channel = channel;
         this.session = session;
         this.counters = counters;
+        this.route = new ChannelSwitch(this);
     }
 
     public Channel channel() {
@@ -37,8 +43,13 @@ public final class CstpConnection implements TunnelConnection, ClientRoute {
     }
 
     @Override
-    public ClientRoute route() {
-        return this;
+    public ChannelSwitch route() {
+        return route;
+    }
+
+    /** The client sent data over CSTP: it has given up on DTLS for now, so the downlink follows (reference §5.5). */
+    public void dataArrivedOverCstp() {
+        route.useFallback();
     }
 
     /** Downlink: frame in place and send; drop (counted) when the client's connection is backed up. */

@@ -20,4 +20,27 @@ public final class DataPlaneCounters {
     public final LongAdder congestionDropped = new LongAdder();
     /** Uplink packets the tun device refused. */
     public final LongAdder egressDropped = new LongAdder();
+
+    /** Uplink IP packets and bytes that arrived over DTLS (a part of uplinkPackets/uplinkBytes once forwarded). */
+    public final LongAdder dtlsUplinkPackets = new LongAdder();
+    public final LongAdder dtlsUplinkBytes = new LongAdder();
+    /** Downlink IP packets and bytes sent over DTLS (the rest of downlinkPackets went over CSTP). */
+    public final LongAdder dtlsDownlinkPackets = new LongAdder();
+    public final LongAdder dtlsDownlinkBytes = new LongAdder();
+    /** DTLS datagrams that are not DTLS records we accept (too short, wrong type, malformed ClientHello). */
+    public final LongAdder dtlsGarbageDropped = new LongAdder();
+    /** ClientHellos that are fragmented or larger than we accept before authentication. */
+    public final LongAdder dtlsOversizedHelloDropped = new LongAdder();
+    /** DTLS datagrams naming no live session, or from an address with no DTLS state. */
+    public final LongAdder dtlsUnknownSessionDropped = new LongAdder();
+    /** ClientHellos identical (same random) to the one that opened the live DTLS state: replays. */
+    public final LongAdder dtlsReplayedHelloDropped = new LongAdder();
+    /** ClientHellos dropped because the concurrent-handshake cap was reached or one is already running. */
+    public final LongAdder dtlsHandshakeLimitDropped = new LongAdder();
+    /** HelloVerifyRequests sent (ClientHellos without a valid cookie). */
+    public final LongAdder dtlsHelloVerifyRequests = new LongAdder();
+    public final LongAdder dtlsHandshakesCompleted = new LongAdder();
+    public final LongAdder dtlsHandshakesFailed = new LongAdder();
+    /** Records of a live DTLS association that did not decrypt or carried no data. */
+    public final LongAdder dtlsUndecryptableDropped = new LongAdder();
 }

@@ -4,11 +4,13 @@ import io.github.tunnelgw.core.cstp.CstpConnection;
 import io.github.tunnelgw.core.cstp.CstpFrameDecoder;
 import io.github.tunnelgw.core.cstp.CstpSessionHandler;
 import io.github.tunnelgw.core.cstp.CstpTimers;
+import io.github.tunnelgw.core.dtls.PskNegotiation;
 import io.github.tunnelgw.core.net.Ipv4Address;
 import io.github.tunnelgw.core.session.PoolExhaustedException;
 import io.github.tunnelgw.core.session.Session;
 import io.github.tunnelgw.core.session.SessionEndedException;
 import io.github.tunnelgw.core.tunnel.ConnectResponse;
+import io.github.tunnelgw.core.tunnel.DtlsOffer;
 import io.github.tunnelgw.core.tunnel.MtuCalculator;
 import io.github.tunnelgw.core.tunnel.TunnelParameters;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +30,8 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLSession;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,7 +42,9 @@ import java.util.Optional;
  * 1. The {@code webvpn} cookie must name a live session, else {@code 401} and close.
  * 2. Attach this connection to the session: the first CONNECT leases an address, a reconnect keeps it and
  *    replaces the old connection. An exhausted pool is a {@code 503} with the reason.
- * 3. Swap the pipeline from HTTP to CSTP, then write the {@code 200 CONNECTED} header block in its own flush
+ * 3. DTLS: if the client offers PSK-NEGOTIATE and UDP is enabled, admit it to the DTLS listener under a fresh
+ *    App-ID with the TLS session's exporter value as the PSK (reference §5.2); else no X-DTLS-* headers.
+ * 4. Swap the pipeline from HTTP to CSTP, then write the {@code 200 CONNECTED} header block in its own flush
  *    (its own TLS record) before any frame can follow.
  */
 final class TunnelConnect {
@@ -74,11 +80,32 @@ final class TunnelConnect {
             refuse(ctx, HttpResponses.empty(HttpResponses.COOKIE_NOT_ACCEPTABLE));
             return;
         }
+        Optional<DtlsOffer> dtls = offerDtls(ctx, request.headers(), session, connection, address);
         switchToCstp(ctx, connection, address);
-        ByteBuf header = ByteBufUtil.writeAscii(ctx.alloc(), responseHeader(ctx, request.headers(), session, address));
+        ByteBuf header = ByteBufUtil.writeAscii(ctx.alloc(),
+                responseHeader(ctx, request.headers(), session, address, dtls));
         ctx.channel().writeAndFlush(header);
-        log.info("{}: tunnel up for {} with address {}", ctx.channel().remoteAddress(), session.userName(),
-                Ipv4Address.format(address));
+        log.info("{}: tunnel up for {} with address {}{}", ctx.channel().remoteAddress(), session.userName(),
+                Ipv4Address.format(address), dtls.isPresent() ? ", DTLS offered" : "");
+    }
+
+    private Optional<DtlsOffer> offerDtls(ChannelHandlerContext ctx, HttpHeaders headers, Session session,
+                                          CstpConnection connection, int address) {
+        if (services.dtls().isEmpty()
+                || !PskNegotiation.offered(headers.get("X-DTLS-CipherSuite"), headers.get("X-DTLS12-CipherSuite"))) {
+            return Optional.empty();
+        }
+        byte[] psk;
+        try {
+            SSLSession tls = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            psk = ((ExtendedSSLSession) tls).exportKeyingMaterialData(PskNegotiation.EXPORTER_LABEL, null,
+                    PskNegotiation.PSK_LENGTH);
+        } catch (Exception e) {
+            log.info("{}: no DTLS for {}: the TLS session exports no keying material ({})",
+                    ctx.channel().remoteAddress(), session.userName(), e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+        return services.dtls().get().admit(session, connection.route(), address, psk, ctx.channel());
     }
 
     private void switchToCstp(ChannelHandlerContext ctx, CstpConnection connection, int address) {
@@ -96,15 +123,17 @@ final class TunnelConnect {
         pipeline.remove(ctx.handler());
     }
 
-    private String responseHeader(ChannelHandlerContext ctx, HttpHeaders headers, Session session, int address) {
+    private String responseHeader(ChannelHandlerContext ctx, HttpHeaders headers, Session session, int address,
+                                  Optional<DtlsOffer> dtls) {
         TunnelParameters tunnel = services.tunnel();
         int clientBaseMtu = intHeader(headers, "X-CSTP-Base-MTU");
         int linkMtu = MtuCalculator.linkMtu(tunnel.linkMtu(), clientBaseMtu);
         boolean ipv6 = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
-        int tunnelMtu = MtuCalculator.tunnelMtu(linkMtu, ipv6, 0);
+        // With DTLS a packet must fit a DTLS record in one datagram; CSTP can carry that size too.
+        int tunnelMtu = MtuCalculator.tunnelMtu(linkMtu, ipv6, dtls.isPresent() ? DtlsOffer.GCM_OVERHEAD : 0);
         Optional<Duration> remaining = tunnel.sessionTimeout().map(limit ->
                 limit.minusNanos(System.nanoTime() - session.createdAtNanos()));
-        return ConnectResponse.build(tunnel, address, tunnelMtu, linkMtu, remaining);
+        return ConnectResponse.build(tunnel, address, tunnelMtu, linkMtu, remaining, dtls);
     }
 
     private static void refuse(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -46,6 +46,19 @@ public final class GatewayMetrics {
         counter("gateway.dropped.packets", counters.noRouteDropped, "reason", "no_route");
         counter("gateway.dropped.packets", counters.congestionDropped, "reason", "congestion");
         counter("gateway.dropped.packets", counters.egressDropped, "reason", "egress");
+        counter("gateway.dtls.packets", counters.dtlsUplinkPackets, "direction", "up");
+        counter("gateway.dtls.packets", counters.dtlsDownlinkPackets, "direction", "down");
+        counter("gateway.dtls.bytes", counters.dtlsUplinkBytes, "direction", "up");
+        counter("gateway.dtls.bytes", counters.dtlsDownlinkBytes, "direction", "down");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsGarbageDropped, "reason", "garbage");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsOversizedHelloDropped, "reason", "oversized_hello");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsUnknownSessionDropped, "reason", "unknown_session");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsReplayedHelloDropped, "reason", "replayed_hello");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsHandshakeLimitDropped, "reason", "handshake_limit");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsUndecryptableDropped, "reason", "undecryptable");
+        counter("gateway.dtls.hello.verify.requests", counters.dtlsHelloVerifyRequests);
+        counter("gateway.dtls.handshakes", counters.dtlsHandshakesCompleted, "outcome", "completed");
+        counter("gateway.dtls.handshakes", counters.dtlsHandshakesFailed, "outcome", "failed");
     }
 
     public void authSucceeded() {

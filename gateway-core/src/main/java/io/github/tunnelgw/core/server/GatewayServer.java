@@ -7,6 +7,8 @@ import io.github.tunnelgw.core.dataplane.DownlinkPath;
 import io.github.tunnelgw.core.dataplane.NetworkEdge;
 import io.github.tunnelgw.core.dataplane.RouteTable;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.core.dtls.DtlsServer;
+import io.github.tunnelgw.core.dtls.DtlsSettings;
 import io.github.tunnelgw.core.http.ControlChannelInitializer;
 import io.github.tunnelgw.core.http.ControlServices;
 import io.github.tunnelgw.core.metrics.GatewayMetrics;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,7 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final DataPlaneCounters counters;
     private Channel listener;
+    private DtlsServer dtls;
     private MetricsEndpoint metricsEndpoint;
     private boolean closed;
 
@@ -103,8 +107,13 @@ public final class GatewayServer implements AutoCloseable {
     private void bind(GatewayConfig config, SslContext sslContext, TokenValidator tokens, RouteTable routes) throws Exception {
         UplinkPath uplink = new UplinkPath(edge.egress(), counters);
         edge.start(new DownlinkPath(routes, counters));
-        ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnelParameters(config),
-                uplink, counters, metrics, config.timeouts().auth());
+        TunnelParameters tunnel = tunnelParameters(config);
+        if (!config.disableUdpConnections()) {
+            dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
+                    DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu()), uplink, counters);
+        }
+        ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
+                uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(EpollServerSocketChannel.class)
@@ -135,6 +144,11 @@ public final class GatewayServer implements AutoCloseable {
         return metricsEndpoint == null ? null : metricsEndpoint.address();
     }
 
+    /** The DTLS listener, or empty with {@code disableUdpConnections: true}. */
+    public Optional<DtlsServer> dtls() {
+        return Optional.ofNullable(dtls);
+    }
+
     public SessionRegistry sessions() {
         return sessions;
     }
@@ -162,6 +176,10 @@ public final class GatewayServer implements AutoCloseable {
             listener = null;
         }
         sessions.endAll(EndReason.SERVER_TERMINATED);
+        if (dtls != null) {
+            dtls.close();
+            dtls = null;
+        }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
             metricsEndpoint = null;

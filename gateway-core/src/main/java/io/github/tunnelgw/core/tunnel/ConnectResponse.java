@@ -24,6 +24,16 @@ public final class ConnectResponse {
     /** @param sessionRemaining time left before the session timeout, if there is one */
     public static String build(TunnelParameters p, int leasedAddress, int tunnelMtu, int linkMtu,
                                Optional<Duration> sessionRemaining) {
+        return build(p, leasedAddress, tunnelMtu, linkMtu, sessionRemaining, Optional.empty());
+    }
+
+    /**
+     * @param sessionRemaining time left before the session timeout, if there is one
+     * @param dtls             the DTLS offer when PSK-NEGOTIATE was negotiated; without one no {@code X-DTLS-*}
+     *                         header is sent and the client stays on CSTP
+     */
+    public static String build(TunnelParameters p, int leasedAddress, int tunnelMtu, int linkMtu,
+                               Optional<Duration> sessionRemaining, Optional<DtlsOffer> dtls) {
         StringBuilder out = new StringBuilder(1024).append("HTTP/1.1 200 CONNECTED\r\n");
         header(out, "X-CSTP-Version", "1");
         header(out, "X-CSTP-Server-Name", p.serverName());
@@ -52,6 +62,13 @@ public final class ConnectResponse {
         header(out, "X-CSTP-Keep", "true");
         header(out, "X-CSTP-TCP-Keepalive", "true");
         header(out, "X-CSTP-License", "accept");
+        dtls.ifPresent(offer -> {
+            header(out, "X-DTLS-DPD", seconds(offer.dpd()));
+            header(out, "X-DTLS-Port", String.valueOf(offer.port()));
+            header(out, "X-DTLS-Keepalive", seconds(offer.keepalive()));
+            header(out, "X-DTLS-App-ID", offer.appIdHex());
+            header(out, "X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+        });
         header(out, "X-CSTP-Base-MTU", String.valueOf(linkMtu));
         header(out, "X-CSTP-MTU", String.valueOf(tunnelMtu));
         HttpHeaders security = new DefaultHttpHeaders();

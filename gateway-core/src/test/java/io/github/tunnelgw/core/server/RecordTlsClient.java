@@ -56,6 +56,11 @@ final class RecordTlsClient implements AutoCloseable {
         return engine.getSession().getProtocol();
     }
 
+    /** RFC 5705/8446 keying material of this TLS session, no context (what openconnect's DTLS PSK is made from). */
+    byte[] exportKeyingMaterial(String label, int length) throws Exception {
+        return ((javax.net.ssl.ExtendedSSLSession) engine.getSession()).exportKeyingMaterialData(label, null, length);
+    }
+
     private void handshake() throws IOException {
         engine.beginHandshake();
         while (true) {

@@ -1,0 +1,142 @@
+package io.github.tunnelgw.core.dtls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import org.bouncycastle.tls.DatagramTransport;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bouncy Castle's blocking {@link DatagramTransport} over the shared Netty UDP channel, for one peer.
+ *
+ * <p>While the handshake runs (on its own virtual thread) datagrams are queued by the event loop and taken with a
+ * wait. Afterwards the event loop hands each datagram in directly and calls BC's receive at once; when BC asks for
+ * another datagram there is none, and {@link #NO_MORE} (an {@link InterruptedIOException}, which BC passes through
+ * without failing the connection) ends BC's receive loop instead of letting it spin until its timeout.
+ */
+final class DatagramBridge implements DatagramTransport {
+    /** Thrown by receive in direct mode once the datagram handed in has been taken. */
+    static final InterruptedIOException NO_MORE = new NoMoreDatagrams();
+    private static final int HANDSHAKE_QUEUE = 16;
+
+    private final Channel channel;
+    private final int receiveLimit;
+    private final int sendLimit;
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(HANDSHAKE_QUEUE);
+    private volatile InetSocketAddress peer;
+    private volatile boolean closed;
+    private volatile boolean direct;
+    // Direct mode, event loop only.
+    private byte[] handedIn;
+    private int handedInLength;
+
+    DatagramBridge(Channel channel, InetSocketAddress peer, int receiveLimit, int sendLimit) {
+        this.channel = channel;
+        this.peer = peer;
+        this.receiveLimit = receiveLimit;
+        this.sendLimit = sendLimit;
+    }
+
+    InetSocketAddress peer() {
+        return peer;
+    }
+
+    void rebind(InetSocketAddress newPeer) {
+        peer = newPeer;
+    }
+
+    /** Handshake mode: queue a copy of the datagram for the handshake thread; false if the queue is full. */
+    boolean offer(ByteBuf datagram) {
+        byte[] copy = new byte[datagram.readableBytes()];
+        datagram.getBytes(datagram.readerIndex(), copy);
+        return queue.offer(copy);
+    }
+
+    /** Switches to direct mode; returns the datagrams still queued from the handshake phase, oldest first. */
+    byte[][] goDirect() {
+        direct = true;
+        return queue.toArray(new byte[0][]);
+    }
+
+    /** Direct mode: the next receive returns {@code length} bytes of {@code datagram} (not copied). */
+    void handIn(byte[] datagram, int length) {
+        handedIn = datagram;
+        handedInLength = length;
+    }
+
+    @Override
+    public int getReceiveLimit() {
+        return receiveLimit;
+    }
+
+    @Override
+    public int getSendLimit() {
+        return sendLimit;
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        if (closed) {
+            throw new IOException("DTLS transport closed");
+        }
+        if (direct) {
+            byte[] datagram = handedIn;
+            if (datagram == null) {
+                throw NO_MORE;
+            }
+            handedIn = null;
+            int n = Math.min(handedInLength, len);
+            System.arraycopy(datagram, 0, buf, off, n);
+            return n;
+        }
+        byte[] datagram;
+        try {
+            datagram = queue.poll(waitMillis == 0 ? Long.MAX_VALUE : waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("DTLS handshake interrupted");
+        }
+        if (closed) {
+            throw new IOException("DTLS transport closed");
+        }
+        if (datagram == null) {
+            throw new SocketTimeoutException();
+        }
+        int n = Math.min(datagram.length, len);
+        System.arraycopy(datagram, 0, buf, off, n);
+        return n;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        if (closed || !channel.isActive()) {
+            return; // UDP: a datagram that cannot leave is simply lost
+        }
+        ByteBuf out = channel.alloc().directBuffer(len).writeBytes(buf, off, len);
+        channel.writeAndFlush(new DatagramPacket(out, peer), channel.voidPromise());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        queue.clear();
+    }
+
+    private static final class NoMoreDatagrams extends InterruptedIOException {
+        NoMoreDatagrams() {
+            super("no further datagram");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}

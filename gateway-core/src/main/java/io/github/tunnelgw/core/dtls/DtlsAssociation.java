@@ -1,0 +1,207 @@
+package io.github.tunnelgw.core.dtls;
+
+import io.github.tunnelgw.core.dataplane.ClientRoute;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import org.bouncycastle.tls.DTLSTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/**
+ * A session's established DTLS channel (reference §5.4), and the {@link ClientRoute} downlink packets take while it
+ * is alive. Records are decrypted on the DTLS event loop; packets are encrypted on the thread that delivers them,
+ * under a per-association lock because BC's record layer is not thread-safe (uncontended in the usual one-reader
+ * case). Payload framing: one type byte, then the packet.
+ */
+final class DtlsAssociation implements ClientRoute {
+    private static final Logger log = LoggerFactory.getLogger(DtlsAssociation.class);
+    static final byte DATA = 0x00;
+    static final byte DPD_OUT = 0x03;
+    static final byte DPD_RESP = 0x04;
+    static final byte DISCONNECT = 0x05;
+    static final byte KEEPALIVE = 0x07;
+    private static final byte[] DPD_PROBE = {DPD_OUT};
+
+    final DtlsTicket ticket;
+    final ClientHelloInspector.Result hello;
+    private final DTLSTransport dtls;
+    private final DatagramBridge bridge;
+    private final Channel channel;
+    private final UplinkPath uplink;
+    private final DataPlaneCounters counters;
+    private final int payloadLimit;
+    private final Object sendLock = new Object();
+    private volatile boolean closed;
+
+    // Event loop only.
+    private final byte[] inbound;
+    private final byte[] plain;
+    private final ByteBuf uplinkView;
+    long lastValidNanos;
+    long lastProbeNanos;
+
+    // Guarded by sendLock.
+    private final byte[] outbound;
+
+    DtlsAssociation(DtlsTicket ticket, ClientHelloInspector.Result hello, DTLSTransport dtls, DatagramBridge bridge,
+                    Channel channel, UplinkPath uplink, DataPlaneCounters counters, long nowNanos) throws IOException {
+        this.ticket = ticket;
+        this.hello = hello;
+        this.dtls = dtls;
+        this.bridge = bridge;
+        this.channel = channel;
+        this.uplink = uplink;
+        this.counters = counters;
+        this.payloadLimit = dtls.getSendLimit();
+        this.inbound = new byte[bridge.getReceiveLimit()];
+        this.plain = new byte[Math.max(dtls.getReceiveLimit(), bridge.getReceiveLimit())];
+        this.uplinkView = Unpooled.wrappedBuffer(plain);
+        this.outbound = new byte[payloadLimit];
+        this.lastValidNanos = nowNanos;
+        this.lastProbeNanos = nowNanos;
+    }
+
+    java.net.InetSocketAddress peer() {
+        return bridge.peer();
+    }
+
+    void rebind(java.net.InetSocketAddress peer) {
+        bridge.rebind(peer);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Decrypts one datagram from the peer and acts on its records. Event loop only.
+     *
+     * @return the number of records that decrypted, or -1 if the association failed and must be dropped
+     */
+    int receive(ByteBuf datagram, long nowNanos) {
+        int length = datagram.readableBytes();
+        if (length > inbound.length) {
+            counters.dtlsGarbageDropped.increment();
+            return 0;
+        }
+        datagram.getBytes(datagram.readerIndex(), inbound, 0, length);
+        return receive(inbound, length, nowNanos);
+    }
+
+    int receive(byte[] datagram, int length, long nowNanos) {
+        if (closed) {
+            return 0;
+        }
+        bridge.handIn(datagram, length);
+        int records = 0;
+        try {
+            int got = dtls.receive(plain, 0, plain.length, 1);
+            while (got >= 0) {
+                records++;
+                onRecord(got, nowNanos);
+                got = dtls.receivePending(plain, 0, plain.length);
+            }
+        } catch (InterruptedIOException noMore) {
+            // the datagram held no (further) application record: a retransmitted handshake message or a bad MAC
+        } catch (IOException e) {
+            log.info("{}: DTLS channel from {} failed: {}", ticket, bridge.peer(), e.toString());
+            return -1;
+        } finally {
+            bridge.handIn(null, 0);
+        }
+        if (records == 0) {
+            counters.dtlsUndecryptableDropped.increment();
+        }
+        return records;
+    }
+
+    private void onRecord(int length, long nowNanos) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        lastValidNanos = nowNanos;
+        ticket.route.prefer(this);
+        switch (plain[0]) {
+            case DATA -> {
+                ticket.session.markData(nowNanos);
+                uplinkView.setIndex(1, length);
+                counters.dtlsUplinkPackets.increment();
+                counters.dtlsUplinkBytes.add(length - 1);
+                uplink.forward(ticket.leasedAddress, uplinkView, ticket.leasedAddress);
+            }
+            case DPD_OUT -> {
+                // Echo byte for byte: openconnect's MTU probe only accepts its own bytes back (reference §5.4).
+                plain[0] = DPD_RESP;
+                synchronized (sendLock) {
+                    dtls.send(plain, 0, Math.min(length, payloadLimit));
+                }
+            }
+            case DISCONNECT -> log.debug("{}: client sent DISCONNECT over DTLS", ticket);
+            default -> {
+                // DPD_RESP and KEEPALIVE: liveness only
+            }
+        }
+    }
+
+    /** Downlink: frame with the type byte and encrypt; too big or backed up goes over CSTP or is dropped. */
+    @Override
+    public void deliver(ByteBuf packet) {
+        int length = packet.readableBytes();
+        if (closed || length + 1 > payloadLimit) {
+            ticket.route.fallback().deliver(packet);
+            return;
+        }
+        try {
+            if (!channel.isWritable()) {
+                counters.congestionDropped.increment();
+                return;
+            }
+            ticket.session.markData(System.nanoTime());
+            synchronized (sendLock) {
+                outbound[0] = DATA;
+                packet.getBytes(packet.readerIndex(), outbound, 1, length);
+                dtls.send(outbound, 0, length + 1);
+            }
+            counters.dtlsDownlinkPackets.increment();
+            counters.dtlsDownlinkBytes.add(length);
+        } catch (IOException e) {
+            // The record layer failed; stop using DTLS at once. The event loop drops the association at its next tick.
+            closed = true;
+            ticket.route.withdraw(this);
+        } finally {
+            packet.release();
+        }
+    }
+
+    /** A one-byte DTLS DPD request; the client answers with DPD_RESP. Event loop only. */
+    void probe(long nowNanos) {
+        lastProbeNanos = nowNanos;
+        try {
+            synchronized (sendLock) {
+                dtls.send(DPD_PROBE, 0, 1);
+            }
+        } catch (IOException e) {
+            closed = true;
+            ticket.route.withdraw(this);
+        }
+    }
+
+    /** Stops using this channel (downlink back to CSTP) and closes it, with a close_notify. */
+    void close() {
+        closed = true;
+        ticket.route.withdraw(this);
+        synchronized (sendLock) {
+            try {
+                dtls.close();
+            } catch (IOException e) {
+                log.debug("{}: closing DTLS: {}", ticket, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package io.github.tunnelgw.core.dtls;
+
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DTLSVerifier;
+import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every datagram on the DTLS port, on one event loop. Steps for a datagram:
+ * 1. Application data from a known peer: decrypt with that peer's association
+ * 2. Handshake traffic from a peer with a handshake in flight: queue it for the handshake thread
+ * 3. A ClientHello: parse (bounded, unfragmented) → session by App-ID → not a replay of the live one →
+ *    stateless cookie (HelloVerifyRequest if missing) → handshake cap → handshake on a virtual thread
+ * 4. Application data from an unknown port of a known client address: accepted (NAT rebinding) only if it decrypts
+ *    under that client's keys
+ * 5. Anything else: dropped and counted
+ * A tick per second moves silent channels back to CSTP, probes them with DTLS DPD and drops dead ones.
+ */
+final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger log = LoggerFactory.getLogger(DtlsDatagramHandler.class);
+    private static final int CONTENT_APPLICATION_DATA = 23;
+    private static final int CONTENT_CHANGE_CIPHER_SPEC = 20;
+    private static final int CONTENT_ALERT = 21;
+    /** A second handshake for one session inside this window is ignored (as ocserv's UDP_FD_RESEND_TIME). */
+    private static final long HANDSHAKE_RESEND_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private final DtlsDirectory directory;
+    private final DtlsSettings settings;
+    private final TlsCrypto crypto;
+    private final UplinkPath uplink;
+    private final DataPlaneCounters counters;
+    private final DTLSVerifier verifier;
+    private final int receiveLimit;
+
+    // Event loop only.
+    private final Map<InetSocketAddress, DtlsAssociation> byPeer = new HashMap<>();
+    /** The latest association per client IP, the only candidate when a datagram arrives from a new port. */
+    private final Map<InetAddress, DtlsAssociation> byAddress = new HashMap<>();
+    private final Map<InetSocketAddress, DtlsHandshake> handshakes = new HashMap<>();
+    private Channel channel;
+    private ScheduledFuture<?> tick;
+
+    DtlsDatagramHandler(DtlsDirectory directory, DtlsSettings settings, TlsCrypto crypto, UplinkPath uplink,
+                        DataPlaneCounters counters, int receiveLimit) {
+        this.directory = directory;
+        this.settings = settings;
+        this.crypto = crypto;
+        this.uplink = uplink;
+        this.counters = counters;
+        this.verifier = new DTLSVerifier(crypto);
+        this.receiveLimit = receiveLimit;
+    }
+
+    int associationCount() {
+        return byPeer.size();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        tick = ctx.executor().scheduleAtFixedRate(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        new ArrayList<>(byPeer.values()).forEach(this::drop);
+        new ArrayList<>(handshakes.values()).forEach(DtlsHandshake::abort);
+        handshakes.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        InetSocketAddress peer = packet.sender();
+        if (content.readableBytes() < ClientHelloInspector.RECORD_HEADER || content.readableBytes() > receiveLimit) {
+            counters.dtlsGarbageDropped.increment();
+            return;
+        }
+        int type = content.getUnsignedByte(content.readerIndex());
+        long now = System.nanoTime();
+        if (type == CONTENT_APPLICATION_DATA) {
+            DtlsAssociation association = byPeer.get(peer);
+            if (association != null) {
+                receive(association, content, now);
+            } else if (!offerToHandshake(peer, content)) {
+                tryRebind(peer, content, now);
+            }
+        } else if (ClientHelloInspector.looksLikeClientHello(content)) {
+            onClientHello(peer, content, now);
+        } else if (type == ClientHelloInspector.CONTENT_HANDSHAKE || type == CONTENT_CHANGE_CIPHER_SPEC
+                || type == CONTENT_ALERT) {
+            if (!offerToHandshake(peer, content)) {
+                DtlsAssociation association = byPeer.get(peer);
+                if (association != null) {
+                    receive(association, content, now); // a retransmitted Finished or an alert for the live channel
+                } else {
+                    counters.dtlsUnknownSessionDropped.increment();
+                }
+            }
+        } else {
+            counters.dtlsGarbageDropped.increment();
+        }
+    }
+
+    private void receive(DtlsAssociation association, ByteBuf content, long now) {
+        if (association.receive(content, now) < 0) {
+            drop(association);
+        }
+    }
+
+    private boolean offerToHandshake(InetSocketAddress peer, ByteBuf content) {
+        DtlsHandshake handshake = handshakes.get(peer);
+        if (handshake == null) {
+            return false;
+        }
+        if (!handshake.bridge.offer(content)) {
+            counters.dtlsHandshakeLimitDropped.increment();
+        }
+        return true;
+    }
+
+    private void tryRebind(InetSocketAddress peer, ByteBuf content, long now) {
+        DtlsAssociation candidate = byAddress.get(peer.getAddress());
+        if (candidate == null) {
+            counters.dtlsUnknownSessionDropped.increment();
+            return;
+        }
+        InetSocketAddress old = candidate.peer();
+        int records = candidate.receive(content, now);
+        if (records < 0) {
+            drop(candidate);
+        } else if (records > 0) {
+            log.info("{}: client moved from {} to {} (NAT rebinding), accepted after a record decrypted",
+                    candidate.ticket, old, peer);
+            byPeer.remove(old, candidate);
+            candidate.rebind(peer);
+            byPeer.put(peer, candidate);
+        }
+    }
+
+    private void onClientHello(InetSocketAddress peer, ByteBuf content, long now) {
+        if (offerToHandshake(peer, content)) {
+            return; // a retransmission while its handshake runs
+        }
+        ClientHelloInspector.Result hello = ClientHelloInspector.inspect(content);
+        if (!hello.accepted()) {
+            switch (hello.rejection()) {
+                case FRAGMENTED, OVERSIZED -> counters.dtlsOversizedHelloDropped.increment();
+                default -> counters.dtlsGarbageDropped.increment();
+            }
+            return;
+        }
+        DtlsTicket ticket = directory.find(hello.appId());
+        if (ticket == null) {
+            counters.dtlsUnknownSessionDropped.increment();
+            return;
+        }
+        if (ticket.current != null && ticket.current.hello.sameRandom(hello)) {
+            counters.dtlsReplayedHelloDropped.increment();
+            return;
+        }
+        byte[] bytes = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), bytes);
+        DTLSRequest request = verifier.verifyRequest(clientId(peer), bytes, 0, bytes.length, sender(peer));
+        if (request == null) {
+            counters.dtlsHelloVerifyRequests.increment();
+            return;
+        }
+        if (ticket.pending != null) {
+            if (now - ticket.pending.startedNanos < HANDSHAKE_RESEND_NANOS) {
+                counters.dtlsHandshakeLimitDropped.increment();
+                return;
+            }
+            abortHandshake(ticket.pending);
+        }
+        if (handshakes.size() >= settings.maxHandshakes()) {
+            counters.dtlsHandshakeLimitDropped.increment();
+            return;
+        }
+        startHandshake(ticket, peer, hello, request, now);
+    }
+
+    private void startHandshake(DtlsTicket ticket, InetSocketAddress peer, ClientHelloInspector.Result hello,
+                                DTLSRequest request, long now) {
+        DatagramBridge bridge = new DatagramBridge(channel, peer, receiveLimit, sendLimit(peer));
+        DtlsHandshake handshake = new DtlsHandshake(ticket, peer, bridge, hello, now);
+        handshakes.put(peer, handshake);
+        ticket.pending = handshake;
+        OpenconnectPskServer server = new OpenconnectPskServer(crypto, ticket.psk);
+        handshake.thread = Thread.ofVirtual().name("dtls-handshake").start(() -> {
+            try {
+                DTLSTransport transport = new DTLSServerProtocol().accept(server, bridge, request);
+                channel.eventLoop().execute(() -> completed(handshake, transport));
+            } catch (Exception e) {
+                channel.eventLoop().execute(() -> failed(handshake, e));
+            }
+        });
+    }
+
+    private void completed(DtlsHandshake handshake, DTLSTransport transport) {
+        handshakes.remove(handshake.peer, handshake);
+        DtlsTicket ticket = handshake.ticket;
+        if (ticket.pending == handshake) {
+            ticket.pending = null;
+        }
+        if (ticket.retired || !channel.isActive()) {
+            closeQuietly(transport);
+            return;
+        }
+        long now = System.nanoTime();
+        DtlsAssociation association;
+        try {
+            association = new DtlsAssociation(ticket, handshake.hello, transport, handshake.bridge, channel, uplink,
+                    counters, now);
+        } catch (IOException e) {
+            closeQuietly(transport);
+            failed(handshake, e);
+            return;
+        }
+        if (ticket.current != null) {
+            log.info("{}: new DTLS handshake from {} replaces the channel from {}", ticket, handshake.peer,
+                    ticket.current.peer());
+            drop(ticket.current);
+        }
+        DtlsAssociation displaced = byPeer.get(handshake.peer);
+        if (displaced != null) {
+            drop(displaced);
+        }
+        counters.dtlsHandshakesCompleted.increment();
+        ticket.current = association;
+        byPeer.put(handshake.peer, association);
+        byAddress.put(handshake.peer.getAddress(), association);
+        log.info("{}: DTLS established with {}", ticket, handshake.peer);
+        for (byte[] early : handshake.bridge.goDirect()) {
+            if (association.receive(early, early.length, now) < 0) {
+                drop(association);
+                return;
+            }
+        }
+    }
+
+    private void failed(DtlsHandshake handshake, Exception cause) {
+        handshakes.remove(handshake.peer, handshake);
+        if (handshake.ticket.pending == handshake) {
+            handshake.ticket.pending = null;
+        }
+        counters.dtlsHandshakesFailed.increment();
+        log.info("{}: DTLS handshake from {} failed: {}", handshake.ticket, handshake.peer, cause.toString());
+    }
+
+    private void abortHandshake(DtlsHandshake handshake) {
+        handshakes.remove(handshake.peer, handshake);
+        if (handshake.ticket.pending == handshake) {
+            handshake.ticket.pending = null;
+        }
+        handshake.abort();
+    }
+
+    /** Removes an association from every index, moves its lease's downlink back to CSTP and closes it. */
+    private void drop(DtlsAssociation association) {
+        byPeer.remove(association.peer(), association);
+        byAddress.remove(association.peer().getAddress(), association);
+        if (association.ticket.current == association) {
+            association.ticket.current = null;
+        }
+        association.close();
+    }
+
+    /** The CSTP connection behind {@code ticket} is gone: its DTLS goes with it. Event loop only. */
+    void retire(DtlsTicket ticket) {
+        ticket.retired = true;
+        if (ticket.pending != null) {
+            abortHandshake(ticket.pending);
+        }
+        if (ticket.current != null) {
+            drop(ticket.current);
+        }
+    }
+
+    private void checkLiveness() {
+        long now = System.nanoTime();
+        long fallback = settings.silenceBeforeFallback().toNanos();
+        long dpd = settings.dpd().toNanos();
+        for (DtlsAssociation association : new ArrayList<>(byPeer.values())) {
+            long silent = now - association.lastValidNanos;
+            if (association.isClosed() || silent >= 3 * dpd) {
+                if (!association.isClosed()) {
+                    log.info("{}: no DTLS traffic from {} for {} s; dropping the DTLS channel", association.ticket,
+                            association.peer(), TimeUnit.NANOSECONDS.toSeconds(silent));
+                }
+                drop(association);
+                continue;
+            }
+            if (silent >= fallback) {
+                association.ticket.route.withdraw(association);
+            }
+            if (silent >= dpd && now - association.lastProbeNanos >= dpd) {
+                association.probe(now);
+            }
+        }
+    }
+
+    private int sendLimit(InetSocketAddress peer) {
+        int ipHeader = peer.getAddress() instanceof java.net.Inet6Address ? 40 : 20;
+        return settings.linkMtu() - ipHeader - 8;
+    }
+
+    private static byte[] clientId(InetSocketAddress peer) {
+        byte[] address = peer.getAddress().getAddress();
+        return ByteBuffer.allocate(address.length + 2).put(address).putShort((short) peer.getPort()).array();
+    }
+
+    private DatagramSender sender(InetSocketAddress peer) {
+        return new DatagramSender() {
+            @Override
+            public int getSendLimit() {
+                return sendLimit(peer);
+            }
+
+            @Override
+            public void send(byte[] buf, int off, int len) {
+                ByteBuf out = channel.alloc().directBuffer(len).writeBytes(buf, off, len);
+                channel.writeAndFlush(new DatagramPacket(out, peer), channel.voidPromise());
+            }
+        };
+    }
+
+    private static void closeQuietly(DTLSTransport transport) {
+        try {
+            transport.close();
+        } catch (Exception ignored) {
+            // closing a channel nobody wants any more
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("DTLS listener error", cause);
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.tunnelgw.core.dtls;
+
+import io.github.tunnelgw.core.dataplane.ChannelSwitch;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.core.session.Session;
+import io.github.tunnelgw.core.tunnel.DtlsOffer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The DTLS data channel on UDP (reference §5): one epoll datagram channel on a worker event loop, Bouncy Castle
+ * DTLS 1.2 with the JCA crypto (AES-NI). A CONNECT that negotiates PSK-NEGOTIATE is {@link #admit admitted} with
+ * its TLS exporter value; the client then has until its CSTP connection closes to bring DTLS up.
+ */
+public final class DtlsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DtlsServer.class);
+    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+
+    private final Channel channel;
+    private final DtlsDirectory directory;
+    private final DtlsDatagramHandler handler;
+    private final DtlsSettings settings;
+    private final SecureRandom random;
+
+    private DtlsServer(Channel channel, DtlsDirectory directory, DtlsDatagramHandler handler, DtlsSettings settings,
+                       SecureRandom random) {
+        this.channel = channel;
+        this.directory = directory;
+        this.handler = handler;
+        this.settings = settings;
+        this.random = random;
+    }
+
+    public static DtlsServer start(EventLoopGroup group, InetSocketAddress bindAddress, DtlsSettings settings,
+                                   UplinkPath uplink, DataPlaneCounters counters) throws InterruptedException {
+        SecureRandom random = new SecureRandom();
+        TlsCrypto crypto = new JcaTlsCryptoProvider().create(random);
+        DtlsDirectory directory = new DtlsDirectory();
+        int receiveLimit = Math.max(2048, settings.linkMtu());
+        DtlsDatagramHandler handler = new DtlsDatagramHandler(directory, settings, crypto, uplink, counters, receiveLimit);
+        Channel channel = new Bootstrap()
+                .group(group)
+                .channel(EpollDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                // one byte more than we accept, so an oversized datagram is seen as oversized, not truncated
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveLimit + 1))
+                .handler(handler)
+                .bind(bindAddress).sync().channel();
+        log.info("DTLS listening on udp {}", channel.localAddress());
+        return new DtlsServer(channel, directory, handler, settings, random);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Lets the client of one CONNECT open DTLS under a fresh App-ID, with {@code psk} (the TLS exporter value), until
+     * {@code controlChannel} closes.
+     *
+     * @return the headers' values, or empty if the listener is down
+     */
+    public Optional<DtlsOffer> admit(Session session, ChannelSwitch route, int leasedAddress, byte[] psk,
+                                     Channel controlChannel) {
+        if (!channel.isActive()) {
+            return Optional.empty();
+        }
+        DtlsTicket ticket;
+        do {
+            ticket = new DtlsTicket(AppId.random(random), psk.clone(), session, leasedAddress, route);
+        } while (!directory.add(ticket));
+        DtlsTicket admitted = ticket;
+        controlChannel.closeFuture().addListener(f -> {
+            directory.remove(admitted);
+            channel.eventLoop().execute(() -> handler.retire(admitted));
+        });
+        return Optional.of(new DtlsOffer(port(), ticket.appId.hex(), settings.dpd(), settings.keepalive()));
+    }
+
+    /** Tickets outstanding (one per CSTP connection that negotiated DTLS). */
+    public int admittedCount() {
+        return directory.size();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

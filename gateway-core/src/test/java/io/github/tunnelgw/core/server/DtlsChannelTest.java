@@ -1,0 +1,289 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.core.cstp.CstpFrame;
+import io.github.tunnelgw.core.dataplane.DataPlane;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.Ipv4Packets;
+import io.github.tunnelgw.core.net.Ipv4Address;
+import io.github.tunnelgw.core.dtls.ClientHellos;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static io.github.tunnelgw.core.server.ControlChannelTest.bytes;
+import static io.github.tunnelgw.core.server.ControlChannelTest.frame;
+import static io.github.tunnelgw.core.server.ControlChannelTest.login;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DTLS data channel against the real UDP listener of a loopback gateway, with a Bouncy Castle DTLS client keyed
+ * by the TLS exporter of the client's own control connection: negotiation headers, handshake, framing, MTU-probe
+ * echo, uplink through anti-spoofing, downlink switching between DTLS and CSTP, reconnect, and junk datagrams.
+ */
+class DtlsChannelTest {
+    private static final String PSK_LABEL = "EXPORTER-openconnect-psk";
+    private static final String CLIENT_SUITES = "PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES128-GCM:AES256-SHA";
+    private static final int INTERNAL = Ipv4Address.parse("10.201.0.2");
+
+    @TempDir
+    static Path state;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new TestGateway(state, "timeouts: { dpd: 2s }\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    static String connectOfferingDtls(String cookie) {
+        return "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: gw\r\nUser-Agent: Open AnyConnect VPN Agent v9.01-3\r\n"
+                + "Cookie: webvpn=" + cookie + "\r\nX-CSTP-Version: 1\r\nX-CSTP-Base-MTU: 1500\r\n"
+                + "X-CSTP-Address-Type: IPv6,IPv4\r\nX-DTLS-Master-Secret: " + "00".repeat(48) + "\r\n"
+                + "X-DTLS-CipherSuite: " + CLIENT_SUITES + "\r\n"
+                + "X-DTLS12-CipherSuite: ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384\r\n\r\n";
+    }
+
+    /** A logged-in client with its tunnel open and DTLS negotiated. */
+    private record Tunnel(RecordTlsClient tls, HttpReply reply, int lease, byte[] psk) {
+        InetSocketAddress dtlsAddress() {
+            return new InetSocketAddress("127.0.0.1", Integer.parseInt(reply.header("X-DTLS-Port").orElseThrow()));
+        }
+
+        String appId() {
+            return reply.header("X-DTLS-App-ID").orElseThrow();
+        }
+    }
+
+    private static Tunnel openTunnel(String user) throws Exception {
+        RecordTlsClient client = gateway.client();
+        String cookie = login(client, gateway.token(user));
+        client.write(connectOfferingDtls(cookie));
+        String head = new String(client.readRecord(), StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("HTTP/1.1 200 CONNECTED\r\n");
+        HttpReply reply = HttpReply.parseHead(head.substring(0, head.length() - 4));
+        int lease = Ipv4Address.parse(reply.header("X-CSTP-Address").orElseThrow());
+        return new Tunnel(client, reply, lease, client.exportKeyingMaterial(PSK_LABEL, 32));
+    }
+
+    @Test
+    void connectResponseOffersPskNegotiateWithAFreshAppIdAndTheDtlsMtu() throws Exception {
+        Tunnel first = openTunnel("negotiation");
+        Tunnel second = openTunnel("negotiation2");
+        try {
+            HttpReply reply = first.reply();
+            assertThat(reply.header("X-DTLS-CipherSuite")).contains("PSK-NEGOTIATE");
+            assertThat(reply.header("X-DTLS-Port")).contains(String.valueOf(gateway.address().getPort()));
+            assertThat(reply.header("X-DTLS-App-ID").orElseThrow()).matches("[0-9a-f]{64}");
+            assertThat(reply.header("X-DTLS-DPD")).contains("2");
+            assertThat(reply.header("X-DTLS-Keepalive")).isPresent();
+            assertThat(reply.header("X-CSTP-Base-MTU")).contains("1500");
+            assertThat(reply.header("X-CSTP-MTU")).as("1500 - 20 - 8 - (13 + 8 + 16 + 1)").contains("1434");
+            assertThat(second.appId()).isNotEqualTo(first.appId());
+        } finally {
+            first.tls().close();
+            second.tls().close();
+        }
+    }
+
+    @Test
+    void dataCrossesDtlsBothWaysAndMtuProbesAreEchoedByteForByte() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-data");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+            // MTU probe: DPD_OUT of the tunnel MTU + 1 bytes comes back identical but for the type
+            byte[] probe = new byte[1434];
+            ByteBuffer.wrap(probe).putInt(0x114aeed4);
+            dtls.send((byte) 0x03, probe);
+            byte[] echo = dtls.receive(5000);
+            assertThat(echo).isNotNull().hasSize(1435);
+            assertThat(echo[0]).isEqualTo((byte) 0x04);
+            assertThat(Arrays.copyOfRange(echo, 1, echo.length)).isEqualTo(probe);
+            // DTLS DPD: a 1-byte request gets a 1-byte response
+            dtls.send((byte) 0x03, new byte[0]);
+            assertThat(dtls.receive(5000)).containsExactly(0x04);
+
+            // uplink over DTLS: own source forwarded, spoofed source dropped
+            DataPlaneCounters counters = gateway.server.counters();
+            long spoofed = counters.spoofedDropped.sum();
+            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 300));
+            dtls.send((byte) 0x00, bytes(Ipv4Packets.udp(tunnel.lease() + 1, INTERNAL, 300)));
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            await("spoofed DTLS packet counted", () -> counters.spoofedDropped.sum() == spoofed + 1);
+
+            // downlink goes over DTLS now that DTLS is alive
+            long dtlsDown = counters.dtlsDownlinkPackets.sum();
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 100, DataPlane.HEADROOM));
+            byte[] down = dtls.receive(5000);
+            assertThat(down).isNotNull().hasSize(1 + 28 + 100);
+            assertThat(down[0]).isEqualTo((byte) 0x00);
+            assertThat(counters.dtlsDownlinkPackets.sum()).isEqualTo(dtlsDown + 1);
+
+            // the client sends DATA over CSTP: the downlink follows it to CSTP
+            tls.write(frame(CstpFrame.DATA, own));
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 101, DataPlane.HEADROOM));
+            byte[] overCstp = nextDataFrame(tls);
+            assertThat(overCstp).hasSize(8 + 28 + 101);
+            assertThat(overCstp[6]).isEqualTo(CstpFrame.DATA);
+
+            // valid DTLS traffic again (a keepalive): back to DTLS
+            dtls.send((byte) 0x07, new byte[0]);
+            await("downlink back on DTLS", () -> {
+                gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 102, DataPlane.HEADROOM));
+                try {
+                    byte[] record = dtls.receive(200);
+                    return record != null && record.length == 1 + 28 + 102;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
+    @Test
+    void silentDtlsFallsBackToCstp() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-silent");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+            dtls.send((byte) 0x07, new byte[0]);
+            Thread.sleep(200);
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 50, DataPlane.HEADROOM));
+            assertThat(dtls.receive(5000)).hasSize(1 + 28 + 50);
+            // dpd is 2 s, so after ~2 s of DTLS silence the downlink goes back to the TLS channel
+            Thread.sleep(3500);
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 51, DataPlane.HEADROOM));
+            assertThat(nextDataFrame(tls)).hasSize(8 + 28 + 51);
+        }
+    }
+
+    @Test
+    void aNewHandshakeForTheSessionReplacesTheOldDtlsChannel() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-rehandshake");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient first = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+            first.send((byte) 0x07, new byte[0]);
+            try (DtlsTestClient second = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+                second.send((byte) 0x07, new byte[0]);
+                Thread.sleep(200);
+                gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 60, DataPlane.HEADROOM));
+                assertThat(second.receive(5000)).hasSize(1 + 28 + 60);
+                byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 30));
+                second.send((byte) 0x00, own);
+                assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            }
+        }
+    }
+
+    @Test
+    void wrongPskFailsTheHandshakeAndTheTunnelStaysOnCstp() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-wrong-psk");
+        long failed = gateway.server.counters().dtlsHandshakesFailed.sum();
+        try (RecordTlsClient tls = tunnel.tls()) {
+            byte[] wrong = tunnel.psk().clone();
+            wrong[0] ^= 1;
+            try {
+                DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), wrong, 2000).close();
+                throw new AssertionError("handshake with the wrong PSK succeeded");
+            } catch (java.io.IOException expected) {
+                // bad_record_mac / decrypt_error on the Finished
+            }
+            // the gateway drops the undecryptable Finished as DTLS must, so its handshake ends by timeout;
+            // CSTP keepalives keep the TLS connection alive meanwhile
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (gateway.server.counters().dtlsHandshakesFailed.sum() == failed) {
+                assertThat(System.nanoTime()).as("failed handshake counted").isLessThan(deadline);
+                tls.write(frame(CstpFrame.KEEPALIVE, new byte[0]));
+                Thread.sleep(500);
+            }
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 70, DataPlane.HEADROOM));
+            assertThat(nextDataFrame(tls)).hasSize(8 + 28 + 70);
+        }
+    }
+
+    @Test
+    void junkAndUnknownSessionsAreDroppedAndCountedWithoutDisturbingALiveChannel() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-junk");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk());
+             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            long garbage = counters.dtlsGarbageDropped.sum();
+            long unknown = counters.dtlsUnknownSessionDropped.sum();
+            long oversized = counters.dtlsOversizedHelloDropped.sum();
+            InetSocketAddress target = tunnel.dtlsAddress();
+            attacker.send(new DatagramPacket(new byte[]{1, 2, 3}, 3, target));
+            byte[] junk = new byte[200];
+            Arrays.fill(junk, (byte) 0x41);
+            attacker.send(new DatagramPacket(junk, junk.length, target));
+            byte[] unknownHello = ClientHellos.hello(new byte[32], ClientHellos.randomId(), null);
+            attacker.send(new DatagramPacket(unknownHello, unknownHello.length, target));
+            byte[] fragmented = ClientHellos.fragmented(ClientHellos.hello(new byte[32], ClientHellos.hex(tunnel.appId()), null));
+            attacker.send(new DatagramPacket(fragmented, fragmented.length, target));
+            byte[] fakeAppData = new byte[100];
+            fakeAppData[0] = 23;
+            fakeAppData[1] = (byte) 0xFE;
+            fakeAppData[2] = (byte) 0xFD;
+            fakeAppData[4] = 1;
+            attacker.send(new DatagramPacket(fakeAppData, fakeAppData.length, target));
+
+            await("junk counted", () -> counters.dtlsGarbageDropped.sum() >= garbage + 2
+                    && counters.dtlsUnknownSessionDropped.sum() >= unknown + 1
+                    && counters.dtlsOversizedHelloDropped.sum() >= oversized + 1);
+
+            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 40));
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 80, DataPlane.HEADROOM));
+            assertThat(dtls.receive(5000)).hasSize(1 + 28 + 80);
+        }
+    }
+
+    @Test
+    void helloForAClosedTunnelIsAnUnknownSession() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-closed");
+        tunnel.tls().close();
+        Thread.sleep(500); // the ticket is retired when the gateway sees the TCP connection close
+        long unknown = gateway.server.counters().dtlsUnknownSessionDropped.sum();
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] hello = ClientHellos.hello(new byte[32], ClientHellos.hex(tunnel.appId()), null);
+            socket.send(new DatagramPacket(hello, hello.length, tunnel.dtlsAddress()));
+            await("unknown session counted", () -> gateway.server.counters().dtlsUnknownSessionDropped.sum() > unknown);
+        }
+    }
+
+    /** The next CSTP DATA frame; DPD requests from the gateway's timers (dpd is 2 s here) may come first. */
+    static byte[] nextDataFrame(RecordTlsClient tls) throws Exception {
+        byte[] record = tls.readRecord();
+        while (record[6] != CstpFrame.DATA) {
+            record = tls.readRecord();
+        }
+        return record;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.tunnelgw.core.server;
+
+import org.bouncycastle.tls.BasicTlsPSKIdentity;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.PSKTlsClient;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.UDPTransport;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Hashtable;
+
+/**
+ * A DTLS 1.2 PSK client (Bouncy Castle) speaking to the gateway's UDP listener the way openconnect does: identity
+ * "psk", the exporter value as key, AES-GCM PSK suites. It names its session with the App-ID in extension 48018
+ * (what older OpenSSL-based openconnect builds send); the session_id path is covered by the real openconnect.
+ */
+final class DtlsTestClient implements AutoCloseable {
+    static final int APPLICATION_ID_EXTENSION = 48018;
+
+    final DatagramSocket socket;
+    final DTLSTransport dtls;
+
+    private DtlsTestClient(DatagramSocket socket, DTLSTransport dtls) {
+        this.socket = socket;
+        this.dtls = dtls;
+    }
+
+    static DtlsTestClient connect(InetSocketAddress server, String appIdHex, byte[] psk) throws IOException {
+        return connect(server, appIdHex, psk, 10_000);
+    }
+
+    static DtlsTestClient connect(InetSocketAddress server, String appIdHex, byte[] psk, int handshakeTimeoutMillis)
+            throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        try {
+            socket.connect(server);
+            byte[] appId = HexFormat.of().parseHex(appIdHex);
+            PSKTlsClient client = new PSKTlsClient(new JcaTlsCryptoProvider().create(new SecureRandom()),
+                    new BasicTlsPSKIdentity("psk", psk)) {
+                @Override
+                protected ProtocolVersion[] getSupportedVersions() {
+                    return ProtocolVersion.DTLSv12.only();
+                }
+
+                @Override
+                protected int[] getSupportedCipherSuites() {
+                    return new int[]{CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384};
+                }
+
+                @Override
+                public Hashtable<Integer, byte[]> getClientExtensions() throws IOException {
+                    Hashtable<Integer, byte[]> extensions = super.getClientExtensions();
+                    if (extensions == null) {
+                        extensions = new Hashtable<>();
+                    }
+                    byte[] data = new byte[appId.length + 1];
+                    data[0] = (byte) appId.length;
+                    System.arraycopy(appId, 0, data, 1, appId.length);
+                    extensions.put(APPLICATION_ID_EXTENSION, data);
+                    return extensions;
+                }
+
+                @Override
+                public int getHandshakeTimeoutMillis() {
+                    return handshakeTimeoutMillis;
+                }
+            };
+            // like openconnect on a 1500-byte link: datagrams up to 1500 - 20 - 8 bytes (BC assumes worst-case IP options)
+            UDPTransport transport = new UDPTransport(socket, 1500) {
+                @Override
+                public int getSendLimit() {
+                    return 1472;
+                }
+            };
+            DTLSTransport dtls = new DTLSClientProtocol().connect(client, transport);
+            return new DtlsTestClient(socket, dtls);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    void send(byte type, byte[] payload) throws IOException {
+        byte[] record = new byte[payload.length + 1];
+        record[0] = type;
+        System.arraycopy(payload, 0, record, 1, payload.length);
+        dtls.send(record, 0, record.length);
+    }
+
+    /** The next record's plaintext, or null if none arrives within {@code millis}. */
+    byte[] receive(int millis) throws IOException {
+        byte[] buf = new byte[2048];
+        int n = dtls.receive(buf, 0, buf.length, millis);
+        return n < 0 ? null : Arrays.copyOf(buf, n);
+    }
+
+    int sendLimit() throws IOException {
+        return dtls.getSendLimit();
+    }
+
+    @Override
+    public void close() {
+        try {
+            dtls.close();
+        } catch (IOException ignored) {
+            // the test is over
+        }
+        socket.close();
+    }
+}
