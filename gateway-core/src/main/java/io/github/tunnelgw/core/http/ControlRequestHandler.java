@@ -41,7 +41,13 @@ public final class ControlRequestHandler extends SimpleChannelInboundHandler<Ful
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
-            refuse(ctx, statusFor(decoded.cause()), "malformed HTTP request: " + decoded.cause().getMessage());
+            if (isLoginAttempt(request) && brokeTheHeaderBlock(decoded.cause())) {
+                // The credential is what usually breaks a login's header block (a token file's final newline, a
+                // huge token), so the client gets the uniform authentication failure rather than a parse error.
+                login.refuseUnreadableCredentials(ctx, decoded.cause());
+            } else {
+                refuse(ctx, statusFor(decoded.cause()), "malformed HTTP request: " + decoded.cause().getMessage());
+            }
             return;
         }
         if (++requests > MAX_REQUESTS) {
@@ -76,6 +82,20 @@ public final class ControlRequestHandler extends SimpleChannelInboundHandler<Ful
     /** openconnect announces HTTP authentication support; a load balancer's probe does not. */
     private static boolean wantsHttpAuth(FullHttpRequest request) {
         return request.headers().contains("X-Support-HTTP-Auth") || request.headers().contains(HttpHeaderNames.AUTHORIZATION);
+    }
+
+    /**
+     * POST, or openconnect 9.01's GET fallback, to a login path. Only true when the request line itself parsed:
+     * a request failing there reaches us as {@code GET /bad-request}.
+     */
+    private static boolean isLoginAttempt(FullHttpRequest request) {
+        HttpMethod method = request.method();
+        return (HttpMethod.POST.equals(method) || HttpMethod.GET.equals(method)) && isLoginPath(pathOf(request.uri()));
+    }
+
+    /** A header line that is malformed or too large, as opposed to a body that is too large. */
+    private static boolean brokeTheHeaderBlock(Throwable cause) {
+        return cause instanceof TooLongHttpHeaderException || !(cause instanceof TooLongFrameException);
     }
 
     private static boolean isLoginPath(String path) {

@@ -65,6 +65,12 @@ final class LoginExchange {
         }
     }
 
+    /** A login request whose header block could not be parsed: refused as a login, before any token is read. */
+    void refuseUnreadableCredentials(ChannelHandlerContext ctx, Throwable cause) {
+        services.metrics().malformedRequest();
+        reject(ctx, "bad_request", "malformed header block: " + cause.getClass().getSimpleName());
+    }
+
     private void challenge(ChannelHandlerContext ctx) {
         FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.UNAUTHORIZED);
         response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -132,6 +132,7 @@ class EntraTokenLoginIT {
             }
             double after = fixture.metrics().scrape().valueOrZero(MetricsScraper.AUTH_FAILURES, Map.of("reason", reason));
             assertThat(after).as("%s{reason=\"%s\"}", MetricsScraper.AUTH_FAILURES, reason).isGreaterThan(before);
+            assertThat(fixture.gateway().log()).as("the token never reaches the log").doesNotContain(entry.getValue().split("\\.")[2]);
         }
         assertNoSessions();
     }
@@ -141,13 +142,18 @@ class EntraTokenLoginIT {
     void validTokenInAFileEndingInANewlineIsRefused(TestInfo test) {
         String token = entra.sign(EntraClaims.v2(TENANT, "newline@contoso.com", TOKEN_TTL).build());
         double before = fixture.metrics().scrape().valueOrZero(AUTH_SUCCESSES, Map.of());
+        Map<String, String> badRequest = Map.of("reason", "bad_request");
+        double refusedBefore = fixture.metrics().scrape().valueOrZero(MetricsScraper.AUTH_FAILURES, badRequest);
         try (OpenconnectRun run = client(test).connect("token-file-newline", ClientLogin.tokenFileEndingInNewline(token))) {
             int status = run.awaitExit(Duration.ofSeconds(60));
             assertThat(status).as("exit status\n%s", run.diagnostics()).isNotZero();
+            assertThat(run.output()).as(run.diagnostics()).contains(LOGIN_FAILED);
             assertThat(run.records()).extracting(ScriptRecord::reason).doesNotContain("connect");
         }
         assertThat(fixture.metrics().scrape().valueOrZero(AUTH_SUCCESSES, Map.of())).isEqualTo(before);
+        assertThat(fixture.metrics().scrape().valueOrZero(MetricsScraper.AUTH_FAILURES, badRequest)).isGreaterThan(refusedBefore);
         assertThat(fixture.gateway().log()).doesNotContain("login of newline@contoso.com");
+        assertThat(fixture.gateway().log()).as("the token never reaches the log").doesNotContain(token.split("\\.")[2]);
         assertNoSessions();
     }
 

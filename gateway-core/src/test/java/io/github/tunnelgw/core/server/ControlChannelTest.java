@@ -122,7 +122,8 @@ class ControlChannelTest {
     void oversizedRequestLineHeadersAndBodiesAreRefusedAndClosed() throws Exception {
         String[][] cases = {
                 {"GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: gw\r\n\r\n", "414"},
-                {"GET / HTTP/1.1\r\nHost: gw\r\nX-Big: " + "b".repeat(30_000) + "\r\n\r\n", "431"},
+                // (on a login path the same is refused as a login: EntraTokenLoginTest)
+                {"GET /other HTTP/1.1\r\nHost: gw\r\nX-Big: " + "b".repeat(30_000) + "\r\n\r\n", "431"},
                 // the announced length alone is refused, before the client has sent (and the gateway buffered) the body
                 {"POST / HTTP/1.1\r\nHost: gw\r\nContent-Type: application/xml\r\nContent-Length: 70000\r\n\r\n<config-auth", "413"},
                 {"THIS IS NOT HTTP\r\n\r\n", "400"},

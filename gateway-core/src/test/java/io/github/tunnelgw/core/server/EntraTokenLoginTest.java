@@ -203,7 +203,7 @@ class EntraTokenLoginTest {
 
     static String oversized() {
         List<String> groups = new ArrayList<>();
-        // just over the limit: a bigger token would already hit the HTTP header limit (24 KiB, 431)
+        // just over the limit, and well under the HTTP header limit (24 KiB)
         for (int i = 0; groups.size() * 39 < 12_500; i++) {
             groups.add(EntraClaims.uuid("group" + i));
         }
@@ -315,16 +315,35 @@ class EntraTokenLoginTest {
     @Test
     void tokenEndingInANewlineAsOpenconnectSendsItIsRefusedWithoutASession() throws Exception {
         // openconnect copies a token file verbatim, so a final \n ends the header block after the token. The bare LF
-        // is malformed HTTP: the request is refused (400) before any token is looked at, and nothing is opened.
+        // is malformed HTTP; on a login it is refused as a login (uniform 401) before any token is looked at.
+        assertRefusedAsLogin(openconnectRequestWithTrailingNewline(t1Token("newline@contoso.test")));
+    }
+
+    @Test
+    void tokenEndingInANewlineOnTheGetFallbackIsRefusedAsALogin() throws Exception {
+        // openconnect 9.01 without --http-auth=Bearer sends the token on its non-XML GET fallback (reference §2.1)
+        assertRefusedAsLogin("GET / HTTP/1.1\r\nAuthorization: Bearer " + t1Token("newline-get@contoso.test")
+                + "\n\r\nHost: gw\r\nX-Support-HTTP-Auth: true\r\n\r\n");
+    }
+
+    @Test
+    void tokenBeyondTheHeaderLimitIsRefusedAsALogin() throws Exception {
+        String huge = t1Token("huge@contoso.test") + "A".repeat(30_000);
+        assertRefusedAsLogin(post(bearer(huge)));
+    }
+
+    private static void assertRefusedAsLogin(String request) throws Exception {
         int sessionsBefore = gateway.server.sessions().sessionCount();
+        double failuresBefore = failures("bad_request");
         try (RecordTlsClient client = gateway.client()) {
-            client.write(openconnectRequestWithTrailingNewline(t1Token("newline@contoso.test")));
+            client.write(request);
             HttpReply reply = client.readHttpResponse();
-            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.statusLine()).isEqualTo("HTTP/1.1 401 Authentication failed");
             assertThat(reply.headers("Set-Cookie")).isEmpty();
             assertThat(client.closedByPeer()).isTrue();
         }
         assertThat(gateway.server.sessions().sessionCount()).isEqualTo(sessionsBefore);
+        assertThat(failures("bad_request")).isEqualTo(failuresBefore + 1);
     }
 
     // ---- accepted logins ------------------------------------------------------------------------------------
