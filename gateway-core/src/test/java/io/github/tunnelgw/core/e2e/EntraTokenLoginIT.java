@@ -76,15 +76,8 @@ class EntraTokenLoginIT {
             }
             return provider.log().contains("listening " + PROVIDER_PORT);
         });
-        return """
-                auth:
-                  issuers:
-                    - profile: entra-v2
-                      tenant: %s
-                      discoveryUrl: %s
-                      trustedCaFile: "%s"
-                      proxy: none
-                """.formatted(TENANT, TestAuthority.entraV2Discovery(base, TENANT), certificate.toAbsolutePath());
+        // the development issuer stays on: the fixture mints a token with it to see the gateway is ready
+        return "auth:\n  issuers:\n" + TestAuthority.entraV2IssuerEntry(base, TENANT, certificate, "none");
     }
 
     @AfterAll

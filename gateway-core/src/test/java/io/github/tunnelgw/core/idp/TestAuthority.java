@@ -76,6 +76,20 @@ public final class TestAuthority {
         return URI.create(base + "/" + segment + "/v2.0/.well-known/openid-configuration");
     }
 
+    /**
+     * One {@code auth.issuers} entry (indented for that list) for the Entra v2 tenant {@code tenant} served by the
+     * mock provider at {@code base}, with {@code trustedCa} as the provider's CA and {@code proxy} as the proxy setting.
+     */
+    public static String entraV2IssuerEntry(URI base, String tenant, Path trustedCa, String proxy) {
+        return """
+                    - profile: entra-v2
+                      tenant: %s
+                      discoveryUrl: %s
+                      trustedCaFile: "%s"
+                      proxy: %s
+                """.formatted(tenant, entraV2Discovery(base, tenant), trustedCa.toAbsolutePath(), proxy);
+    }
+
     public static URI entraV1Discovery(URI base, String segment) {
         return URI.create(base + "/" + segment + "/.well-known/openid-configuration");
     }

@@ -87,16 +87,9 @@ class EntraTokenLoginTest {
         tenant4 = TestAuthority.entra(documents, base, T4);
         adfs = TestAuthority.adfs(documents, base, ADFS_HOST);
         String ca = tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE).toString();
-        gateway = TestGateway.withConfiguredIssuers(state, """
-                auth:
-                  developmentIssuer: { enabled: false }
-                  issuers:
-                    - profile: entra-v2
-                      tenant: %s
-                      discoveryUrl: %s
-                      trustedCaFile: "%s"
-                      proxy: none
-                      requiredClaims: { roles: %s }
+        gateway = TestGateway.withConfiguredIssuers(state, "auth:\n  developmentIssuer: { enabled: false }\n  issuers:\n"
+                + TestAuthority.entraV2IssuerEntry(base, T1, tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), "none")
+                + "      requiredClaims: { roles: " + REQUIRED_ROLE + " }\n" + """
                     - profile: entra-v2
                       tenant: common
                       allowedTenants: [%s, %s]
@@ -117,8 +110,7 @@ class EntraTokenLoginTest {
                       proxy: none
                       keyCacheTime: 2s
                       keyRefreshMinInterval: 500ms
-                """.formatted(T1, TestAuthority.entraV2Discovery(base, T1), ca, REQUIRED_ROLE,
-                T2, T3, TestAuthority.entraV2Discovery(base, "common"), ca,
+                """.formatted(T2, T3, TestAuthority.entraV2Discovery(base, "common"), ca,
                 T4, TestAuthority.entraV1Discovery(base, T4), ca,
                 ADFS_HOST, TestAuthority.adfsDiscovery(base), ADFS_AUDIENCE, ca));
         assertThat(gateway.tokens.awaitRemoteKeys(Duration.ofSeconds(30))).as("all issuers discovered, keys loaded").isTrue();

@@ -42,17 +42,8 @@ class IssuerStartupTest {
         URI base = URI.create("https://127.0.0.1:" + port);
         TestAuthority authority = TestAuthority.entra(documents, base, TENANT);
 
-        try (TestGateway gateway = TestGateway.withConfiguredIssuers(state, """
-                auth:
-                  developmentIssuer: { enabled: false }
-                  issuers:
-                    - profile: entra-v2
-                      tenant: %s
-                      discoveryUrl: %s
-                      trustedCaFile: "%s"
-                      proxy: none
-                """.formatted(TENANT, TestAuthority.entraV2Discovery(base, TENANT),
-                tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE)))) {
+        try (TestGateway gateway = TestGateway.withConfiguredIssuers(state,
+                onlyEntraV2(base, TENANT, tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), "none"))) {
             String token = authority.sign(EntraClaims.v2(TENANT, "early@contoso.test", Duration.ofMinutes(30)).build());
 
             assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 401 Authentication failed");
@@ -79,17 +70,8 @@ class IssuerStartupTest {
         try (MockOidcProvider provider = MockOidcProvider.start(new InetSocketAddress("127.0.0.1", 0),
                 tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), tls.resolve(SelfSignedCertificate.KEY_FILE), documents)) {
             TestAuthority authority = TestAuthority.entra(documents, provider.baseUrl(), TENANT);
-            try (TestGateway gateway = TestGateway.withConfiguredIssuers(state, """
-                    auth:
-                      developmentIssuer: { enabled: false }
-                      issuers:
-                        - profile: entra-v2
-                          tenant: %s
-                          discoveryUrl: %s
-                          trustedCaFile: "%s"
-                          proxy: none
-                    """.formatted(TENANT, TestAuthority.entraV2Discovery(provider.baseUrl(), TENANT),
-                    other.resolve(SelfSignedCertificate.CERTIFICATE_FILE)))) {
+            try (TestGateway gateway = TestGateway.withConfiguredIssuers(state,
+                onlyEntraV2(provider.baseUrl(), TENANT, other.resolve(SelfSignedCertificate.CERTIFICATE_FILE), "none"))) {
                 assertThat(gateway.tokens.awaitRemoteKeys(Duration.ofSeconds(2))).isFalse();
                 String token = authority.sign(EntraClaims.v2(TENANT, "mitm@contoso.test", Duration.ofMinutes(30)).build());
                 assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 401 Authentication failed");
@@ -108,17 +90,9 @@ class IssuerStartupTest {
                 tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), tls.resolve(SelfSignedCertificate.KEY_FILE), documents);
              ConnectProxy proxy = ConnectProxy.start()) {
             TestAuthority authority = TestAuthority.entra(documents, provider.baseUrl(), TENANT);
-            try (TestGateway gateway = TestGateway.withConfiguredIssuers(state, """
-                    auth:
-                      developmentIssuer: { enabled: false }
-                      issuers:
-                        - profile: entra-v2
-                          tenant: %s
-                          discoveryUrl: %s
-                          trustedCaFile: "%s"
-                          proxy: http://127.0.0.1:%d
-                    """.formatted(TENANT, TestAuthority.entraV2Discovery(provider.baseUrl(), TENANT),
-                    tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), proxy.port()))) {
+            try (TestGateway gateway = TestGateway.withConfiguredIssuers(state,
+                onlyEntraV2(provider.baseUrl(), TENANT, tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE),
+                            "http://127.0.0.1:" + proxy.port()))) {
                 assertThat(gateway.tokens.awaitRemoteKeys(Duration.ofSeconds(20))).isTrue();
                 String token = authority.sign(EntraClaims.v2(TENANT, "proxied@contoso.test", Duration.ofMinutes(30)).build());
                 assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 200 OK");
@@ -142,5 +116,10 @@ class IssuerStartupTest {
                 .filter(line -> line.startsWith("gateway_auth_failures_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    private static String onlyEntraV2(URI base, String tenant, Path trustedCa, String proxy) {
+        return "auth:\n  developmentIssuer: { enabled: false }\n  issuers:\n"
+                + TestAuthority.entraV2IssuerEntry(base, tenant, trustedCa, proxy);
     }
 }
