@@ -270,21 +270,7 @@ final class ConfigSection {
 
     /** A list of single values, each parsed by {@code parser}; absent or null is the empty list. */
     <T> List<T> list(String key, int maxItems, Function<String, T> parser) throws ConfigException {
-        known.add(key);
-        Node node = entries.get(key);
-        if (node == null || isNull(node)) {
-            return List.of();
-        }
-        if (YamlDocument.hasForeignTag(node)) {
-            throw problem(key, "the YAML tag " + Printable.quote(node.getTag().getValue()) + " is not supported");
-        }
-        if (!(node instanceof SequenceNode sequence)) {
-            throw problem(key, "expected a list of strings, found " + describe(node));
-        }
-        List<Node> items = sequence.getValue();
-        if (items.size() > maxItems) {
-            throw problem(key, "at most " + maxItems + " entries are allowed, found " + items.size());
-        }
+        List<Node> items = sequence(key, maxItems, "a list of strings");
         List<T> values = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             String itemPrefix = "item " + (i + 1) + ": ";
@@ -295,6 +281,26 @@ final class ConfigSection {
             values.add(parse(key, itemPrefix, scalarText(item, key, itemPrefix, "a string"), parser));
         }
         return Collections.unmodifiableList(values);
+    }
+
+    /** The items of the YAML sequence at {@code key}, at most {@code maxItems}; absent or null is the empty list. */
+    private List<Node> sequence(String key, int maxItems, String expected) throws ConfigException {
+        known.add(key);
+        Node node = entries.get(key);
+        if (node == null || isNull(node)) {
+            return List.of();
+        }
+        if (YamlDocument.hasForeignTag(node)) {
+            throw problem(key, "the YAML tag " + Printable.quote(node.getTag().getValue()) + " is not supported");
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            throw problem(key, "expected " + expected + ", found " + describe(node));
+        }
+        List<Node> items = sequence.getValue();
+        if (items.size() > maxItems) {
+            throw problem(key, "at most " + maxItems + " entries are allowed, found " + items.size());
+        }
+        return items;
     }
 
     /** A nested map; absent or null is an empty section, so all its keys take their defaults. */
@@ -318,21 +324,7 @@ final class ConfigSection {
      * empty list.
      */
     List<ConfigSection> sectionList(String key, int maxItems) throws ConfigException {
-        known.add(key);
-        Node node = entries.get(key);
-        if (node == null || isNull(node)) {
-            return List.of();
-        }
-        if (YamlDocument.hasForeignTag(node)) {
-            throw problem(key, "the YAML tag " + Printable.quote(node.getTag().getValue()) + " is not supported");
-        }
-        if (!(node instanceof SequenceNode sequence)) {
-            throw problem(key, "expected a list of maps, found " + describe(node));
-        }
-        List<Node> items = sequence.getValue();
-        if (items.size() > maxItems) {
-            throw problem(key, "at most " + maxItems + " entries are allowed, found " + items.size());
-        }
+        List<Node> items = sequence(key, maxItems, "a list of maps");
         List<ConfigSection> sections = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             String itemPath = dotted(key) + "[" + (i + 1) + "]";
