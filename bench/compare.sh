@@ -6,13 +6,14 @@
 #
 # Usage: sudo bench/compare.sh
 # env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
-#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  GW_HEAP=512m (the gateway's fixed -Xms/-Xmx)
+#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
+#      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
 set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run goes on
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
-LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}
+LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -34,7 +35,7 @@ T_START=$(date +%s)
 topo_create tgwc 10.78
 bench_log "topology $C / $G / $I, work dir $W"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/key.pem" -out "$W/cert.pem" \
-  -days 30 -subj "/CN=$GW_OUTER_IP" -addext "subjectAltName=IP:$GW_OUTER_IP" 2>/dev/null || bench_die "openssl"
+  -days 90 -subj "/CN=$GW_OUTER_IP" -addext "subjectAltName=IP:$GW_OUTER_IP" 2>/dev/null || bench_die "openssl"
 chmod 644 "$W/key.pem" "$W/cert.pem"
 PIN_B64=$(openssl x509 -in "$W/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
 oc_write_script
@@ -65,7 +66,7 @@ timeouts: { dpd: 90s, keepalive: 240s, idle: 1200s, cookie: 300s }
 metrics: { enabled: true, listen: "127.0.0.1:9410" }
 YAML
   BENCH_NFT+=("$G:tgwc_${RUN_ID}_gw")
-  GATEWAY_JAVA_OPTS="-Xms$GW_HEAP -Xmx$GW_HEAP" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \
+  GATEWAY_JAVA_OPTS="-Xms$GW_HEAP_MIN -Xmx$GW_HEAP" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \
     > "$d/server.log" 2>&1 &
   SRV_PID=$!; bench_track_pid "$SRV_PID"
   for _ in $(seq 300); do grep -q "gateway ready" "$d/server.log" && break; kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.2; done
@@ -76,7 +77,13 @@ YAML
   LOAD_AUTH="token:$d/token"; TUN_RE="tgwc${RUN_ID}v[0-9]+"
 }
 gateway_pids() { echo "$SRV_PID"; }
-gateway_memory_kb() { rss_kb "$SRV_PID"; }
+# RSS after a full GC (jcmd GC.run): with -Xms below -Xmx G1 then gives back the heap that only held garbage, so
+# the figure is what the sessions keep alive plus everything native, not how much garbage happened to be pending.
+gateway_memory_kb() {
+  "$JAVA_HOME/bin/jcmd" "$SRV_PID" GC.run > /dev/null 2>&1; sleep 1
+  "$JAVA_HOME/bin/jcmd" "$SRV_PID" GC.heap_info >> "$W/gateway/heap-info.log" 2>&1
+  rss_kb "$SRV_PID"
+}
 gateway_sessions() { ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics | awk '/^gateway_sessions_active/ { print int($2) }'; }
 gateway_stop() { bench_stop "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; }
 
@@ -196,7 +203,7 @@ measure_memory() {
 gateway_dtls_share() { ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics | awk '/^gateway_dtls_packets_total/ { d += $2 } /^gateway_packets_total/ { a += $2 } END { print d + 0, a + 0 }'; }
 
 measure_system() {
-  local s=$1 k ups=() dtls=() m0 m1
+  local s=$1 k ups=() dtls=() m0 m1 dir
   mkdir -p "$W/$s"
   bench_log "=== $s"
   "${s}_start" || { bench_log "$s did not start"; return 1; }
@@ -213,6 +220,8 @@ measure_system() {
   oc_start "$W/$s/session-dtls.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
   if oc_wait 1 20; then
     sleep 1
+    # Unmeasured warm-up through the tunnel (the JVM's JIT compiles the packet path; ocserv gets the same).
+    for dir in "" -R; do iperf_json "$W/$s/iperf-warmup$dir.json" -t "$WARMUP" $dir; done
     [ "$s" = gateway ] && m0=$(gateway_dtls_share)
     R[$s.rtt]=$(ping_median "$C" "$INT_IP" "$PINGS")
     R[$s.rtt_added]=$(awk -v a="${R[$s.rtt]}" -v b="${R[base.rtt]}" 'BEGIN { printf "%.3f", a - b }')
@@ -247,6 +256,7 @@ measure_system() {
   fi
   R[$s.idle_memory_kb]=${R[$s.mem_before]:-$(${s}_memory_kb)}
   "${s}_stop"
+  return 0
 }
 
 for s in $SYSTEMS; do measure_system "$s" || R[$s.failed]=1; done
@@ -263,8 +273,10 @@ mkdir -p "$(dirname "$OUT")"
   echo "# gateway vs ocserv, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
+  echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel, both systems"
+  echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
   echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets = rx + tx of the server's tun device(s)."
   echo "- routed baseline (no VPN, client -> gateway ns -> internal, PAT): ping median ${R[base.rtt]} ms"
   echo
