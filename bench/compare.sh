@@ -172,8 +172,13 @@ iperf_measure() {
 
 measure_logins() {
   local s=$1
-  timeout $((LOGIN_DUR + 300)) ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" \
-    --auth "$LOAD_AUTH" --mode logins --concurrency "$LOGIN_CONCURRENCY" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1
+  local lp
+  # In its own process group, so a time-out ends the load client's JVM too, whatever run.sh forks.
+  setsid ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" --auth "$LOAD_AUTH" \
+    --mode logins --concurrency "$LOGIN_CONCURRENCY" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1 &
+  lp=$!; bench_track_group "$lp"
+  for _ in $(seq $(( (LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
+  kill -TERM -- "-$lp" 2>/dev/null; wait "$lp" 2>/dev/null
   R[$s.logins]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
   [ -n "${R[$s.logins]}" ] || R[$s.logins]="n/a (load client failed, see logins.log)"
   bench_log "$s logins/s: ${R[$s.logins]}"
