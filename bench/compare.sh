@@ -29,6 +29,8 @@ JAVA_HOME=$("$root/bin/find-jdk") || bench_die "no JDK >= 25"
 export JAVA_HOME
 [ -d "$root/gateway-core/target/classes" ] || "$root/bin/gateway" help > /dev/null || bench_die "gateway build failed"
 declare -A R            # R[system.metric] = value
+# The load client builds itself on first use; do that now, outside every measurement.
+[ -x "$LOADCLIENT" ] && { "$LOADCLIENT" --help > /dev/null 2>&1 || true; }
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$(date +%s)
 
@@ -180,6 +182,7 @@ measure_logins() {
   for _ in $(seq $(( (LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
   kill -TERM -- "-$lp" 2>/dev/null; wait "$lp" 2>/dev/null
   R[$s.logins]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
+  R[$s.login_failures]=$(sed -n 's/^failures=\([0-9]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
   [ -n "${R[$s.logins]}" ] || R[$s.logins]="n/a (load client failed, see logins.log)"
   bench_log "$s logins/s: ${R[$s.logins]}"
 }
@@ -316,6 +319,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Client tunnel MTU: gateway DTLS ${R[gateway.mtu_dtls]:-?} / TLS ${R[gateway.mtu_tls]:-?}, ocserv DTLS ${R[ocserv.mtu_dtls]:-?} / TLS ${R[ocserv.mtu_tls]:-?}."
   echo "Share of the gateway's packets that crossed DTLS during the DTLS runs: ${R[gateway.dtls_share]:-n/a}."
+  echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done
   [ "${KEEP:-0}" = 1 ] && echo "Raw logs: $W"
