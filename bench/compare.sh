@@ -202,6 +202,10 @@ measure_memory() {
     R[$s.sessions]=$n; R[$s.server_sessions]=$(${s}_sessions)
     R[$s.mem_before]=$before; R[$s.mem_after]=$after
     R[$s.mem_kb_session]=$(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN { printf "%.1f", (b - a) / n }')
+    if [ "$s" = gateway ]; then  # the live heap after the two full GCs, from jcmd GC.heap_info
+      R[$s.heap_kb_session]=$(awk -v n="$n" '/garbage-first heap/ { for (i = 1; i < NF; i++) if ($i == "used") { u[++k] = $(i + 1) + 0 } }
+        END { if (k >= 2) printf "%.1f", (u[k] - u[k - 1]) / n; else print "n/a" }' "$d/heap-info.log")
+    fi
     # The server must really hold them: a load client that lost its sessions would make the row meaningless.
     if ! [ "${R[$s.server_sessions]:-0}" -ge $((n * 95 / 100)) ] 2>/dev/null; then
       R[$s.mem_kb_session]="n/a (server holds ${R[$s.server_sessions]:-?} of $n sessions)"
@@ -314,6 +318,7 @@ mkdir -p "$(dirname "$OUT")"
   row "client start → DTLS established, median ms" connect_dtls "lower"
   row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
   row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"
+  row "… gateway only: live Java heap growth per idle session (after full GC), kB" heap_kb_session "lower"
   row "idle sessions established for the memory row" sessions "(count)"
   row "server memory before sessions, kB" idle_memory_kb "lower"
   echo
