@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of this gateway and ocserv 1.1.6, both driven by the same openconnect 9.01 client, in
+# one run, one system at a time in the same gateway namespace of a three-namespace topology made for the run:
+#   client 10.78.1.2 --veth-- 10.78.1.1 gateway 10.78.2.1 --veth-- 10.78.2.2 internal (iperf3 -s, ping target)
+# VPN clients get 10.78.100.0/22, PAT'd onto the internal network. Metrics and method: docs/benchmarks.md.
+#
+# Usage: sudo bench/compare.sh
+# env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
+#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
+#      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
+#      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
+#      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
+set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run goes on
+export LC_ALL=C
+DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
+LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
+SYSTEMS=${SYSTEMS:-"gateway ocserv"}
+root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
+OUT=${OUT:-$root/bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ).md}
+. "$root/bench/lib/common.sh"; . "$root/bench/lib/topology.sh"; . "$root/bench/lib/openconnect.sh"
+. "$root/bench/lib/measure.sh"
+
+bench_init tgwc
+W=$BENCH_WORK
+bench_require ip:iproute2 ping:iputils-ping nft:nftables iperf3:iperf3 openconnect:openconnect ocserv:ocserv \
+  ocpasswd:ocserv occtl:ocserv jq:jq openssl:openssl curl:curl ps:procps stdbuf:coreutils
+JAVA_HOME=$("$root/bin/find-jdk") || bench_die "no JDK >= 25"
+export JAVA_HOME
+[ -d "$root/gateway-core/target/classes" ] || "$root/bin/gateway" help > /dev/null || bench_die "gateway build failed"
+declare -A R            # R[system.metric] = value
+# The load client builds itself on first use; do that now, outside every measurement.
+[ -x "$LOADCLIENT" ] && { "$LOADCLIENT" --help > /dev/null 2>&1 || true; }
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+T_START=$(date +%s)
+
+topo_create tgwc 10.78
+bench_log "topology $C / $G / $I, work dir $W"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/key.pem" -out "$W/cert.pem" \
+  -days 90 -subj "/CN=$GW_OUTER_IP" -addext "subjectAltName=IP:$GW_OUTER_IP" 2>/dev/null || bench_die "openssl"
+chmod 644 "$W/key.pem" "$W/cert.pem"
+PIN_B64=$(openssl x509 -in "$W/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+oc_write_script
+ip netns exec "$I" iperf3 -s > "$W/iperf3-server.log" 2>&1 & bench_track_pid $!
+
+# Routed baseline: the client reaches the internal host through the gateway namespace without any VPN.
+topo_masquerade "tgwc_${RUN_ID}_base" "$CLIENT_NET"
+ip -n "$C" route add "$INT_NET" via "$GW_OUTER_IP"
+R[base.rtt]=$(ping_median "$C" "$INT_IP" "$PINGS")
+ip -n "$C" route del "$INT_NET" via "$GW_OUTER_IP"
+bench_log "routed baseline ping median ${R[base.rtt]} ms"
+
+# ---------------------------------------------------------------- the two systems
+# Each start function sets SRV_PID, TUN_RE (its tun devices in the gateway namespace), OC_AUTH/OC_INPUT (how
+# openconnect logs in) and LOAD_AUTH (how the load client does).
+gateway_start() {
+  local d=$W/gateway
+  cat > "$d/gateway.yaml" <<YAML
+listenAddress: $GW_OUTER_IP
+listenPort: 443
+network: $POOL_NET
+routeIncludes: [$INT_NET]
+tls: { certificateFile: "$W/cert.pem", privateKeyFile: "$W/key.pem" }
+tun: { name: "tgwc${RUN_ID}v%d" }
+nat: { enabled: true, outInterface: "$GW_INNER_IF", ipForward: enable, table: "tgwc_${RUN_ID}_gw" }
+state: { directory: "$d/state" }
+timeouts: { dpd: 90s, keepalive: 240s, idle: 1200s, cookie: 300s }
+metrics: { enabled: true, listen: "127.0.0.1:9410" }
+YAML
+  BENCH_NFT+=("$G:tgwc_${RUN_ID}_gw")
+  GATEWAY_JAVA_OPTS="-Xms$GW_HEAP_MIN -Xmx$GW_HEAP" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \
+    > "$d/server.log" 2>&1 &
+  SRV_PID=$!; bench_track_pid "$SRV_PID"
+  for _ in $(seq 300); do grep -q "gateway ready" "$d/server.log" && break; kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.2; done
+  grep -q "gateway ready" "$d/server.log" || { tail -20 "$d/server.log" >&2; return 1; }
+  local token; token=$("$root/bin/gateway" token --config "$d/gateway.yaml" --user bench --ttl 2h) || return 1
+  printf '%s' "$token" > "$d/token"
+  OC_AUTH=(--servercert "pin-sha256:$PIN_B64" --token-mode=oidc --token-secret="$token"); OC_INPUT=""
+  LOAD_AUTH="token:$d/token"; TUN_RE="tgwc${RUN_ID}v[0-9]+"
+}
+gateway_pids() { echo "$SRV_PID"; }
+# RSS after a full GC (jcmd GC.run): with -Xms below -Xmx G1 then gives back the heap that only held garbage, so
+# the figure is what the sessions keep alive plus everything native, not how much garbage happened to be pending.
+gateway_memory_kb() {
+  "$JAVA_HOME/bin/jcmd" "$SRV_PID" GC.run > /dev/null 2>&1; sleep 1
+  "$JAVA_HOME/bin/jcmd" "$SRV_PID" GC.heap_info >> "$W/gateway/heap-info.log" 2>&1
+  rss_kb "$SRV_PID"
+}
+gateway_sessions() {
+  ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics > "$W/gateway/metrics-holding.txt"
+  awk '/^gateway_sessions_active / { print int($2) }' "$W/gateway/metrics-holding.txt"
+}
+gateway_stop() { bench_stop "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; }
+
+OCSERV_PASS=bench-pass-$RANDOM$RANDOM
+ocserv_start() {
+  local d=$W/ocserv
+  printf '%s\n%s\n' "$OCSERV_PASS" "$OCSERV_PASS" | ocpasswd -c "$d/passwd" bench 2>/dev/null || return 1
+  chmod 644 "$d/passwd"
+  cat > "$d/ocserv.conf" <<CONF
+auth = "plain[passwd=$d/passwd]"
+listen-host = $GW_OUTER_IP
+tcp-port = 443
+udp-port = 443
+run-as-user = nobody
+run-as-group = nogroup
+socket-file = $d/ocserv-socket
+occtl-socket-file = $d/occtl.socket
+use-occtl = true
+pid-file = $d/ocserv.pid
+server-cert = $W/cert.pem
+server-key = $W/key.pem
+tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"
+isolate-workers = true
+max-clients = $((SESSIONS + 100))
+max-same-clients = 0
+rate-limit-ms = 0
+max-ban-score = 0
+keepalive = 240
+dpd = 90
+mobile-dpd = 90
+idle-timeout = 1200
+cookie-timeout = 300
+try-mtu-discovery = false
+auth-timeout = 60
+min-reauth-time = 0
+deny-roaming = false
+rekey-time = 172800
+rekey-method = ssl
+device = vpns
+predictable-ips = true
+ipv4-network = ${POOL_NET%/*}
+ipv4-netmask = 255.255.252.0
+route = ${INT_NET%/*}/255.255.255.0
+cisco-client-compat = true
+dtls-legacy = true
+CONF
+  topo_masquerade "tgwc_${RUN_ID}_oc" "$POOL_NET"
+  ip netns exec "$G" ocserv -f -d 1 -c "$d/ocserv.conf" > "$d/server.log" 2>&1 &
+  SRV_PID=$!; bench_track_pid "$SRV_PID"
+  for _ in $(seq 100); do ip netns exec "$G" ss -lnt | grep -q "$GW_OUTER_IP:443 " && break; sleep 0.1; done
+  ip netns exec "$G" ss -lnt | grep -q "$GW_OUTER_IP:443 " || { tail -20 "$d/server.log" >&2; return 1; }
+  OC_AUTH=(--servercert "pin-sha256:$PIN_B64" -u bench --passwd-on-stdin); OC_INPUT=$OCSERV_PASS
+  LOAD_AUTH="password:bench:$OCSERV_PASS"; TUN_RE="vpns[0-9]+"
+}
+ocserv_pids() { bench_process_tree "$SRV_PID"; }       # main, sec-mod and every worker
+ocserv_memory_kb() { pss_kb_sum $(ocserv_pids); }
+ocserv_sessions() { ip netns exec "$G" ls /sys/class/net | grep -cE '^vpns[0-9]+$'; }
+ocserv_stop() {
+  local tree; tree=$(ocserv_pids)
+  bench_stop "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; bench_stop $tree
+  topo_unmasquerade "tgwc_${RUN_ID}_oc"
+}
+
+# ---------------------------------------------------------------- measurements
+# iperf_measure SYSTEM TAG IPERF_ARGS...: one iperf3 run; records the throughput (or received datagrams/s) and the
+# server's CPU time per packet through its tun devices during the run.
+iperf_measure() {
+  local s=$1 tag=$2; shift 2
+  local pids t0 t1 p0 p1
+  pids=$(${s}_pids)
+  t0=$(cpu_ticks $pids); p0=$(tun_packets "$TUN_RE")
+  iperf_json "$W/$s/iperf-$tag.json" "$@"
+  t1=$(cpu_ticks $pids); p1=$(tun_packets "$TUN_RE")
+  R[$s.$tag.pkts]=$((p1 - p0))
+  R[$s.$tag.cpu_us_pkt]=$(awk -v t=$((t1 - t0)) -v p=$((p1 - p0)) -v hz="$HZ" 'BEGIN { if (p > 0) printf "%.2f", t * 1e6 / hz / p; else print "n/a" }')
+  if [ "$tag" = udp64 ]; then
+    R[$s.$tag]=$(iperf_udp_pps "$W/$s/iperf-$tag.json"); R[$s.$tag.offered]=$(iperf_udp_offered_pps "$W/$s/iperf-$tag.json")
+  else
+    R[$s.$tag]=$(iperf_tcp_mbps "$W/$s/iperf-$tag.json")
+  fi
+  bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet)"
+}
+
+measure_logins() {
+  local s=$1
+  local lp
+  # In its own process group, so a time-out ends the load client's JVM too, whatever run.sh forks.
+  setsid ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" --auth "$LOAD_AUTH" \
+    --mode logins --concurrency "$LOGIN_CONCURRENCY" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1 &
+  lp=$!; bench_track_group "$lp"
+  for _ in $(seq $(( (LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
+  kill -TERM -- "-$lp" 2>/dev/null; wait "$lp" 2>/dev/null
+  R[$s.logins]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
+  R[$s.login_failures]=$(sed -n 's/^failures=\([0-9]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
+  [ -n "${R[$s.logins]}" ] || R[$s.logins]="n/a (load client failed, see logins.log)"
+  bench_log "$s logins/s: ${R[$s.logins]}"
+}
+
+# Opens SESSIONS idle sessions with the load client and divides the server's memory growth by their number.
+measure_memory() {
+  local s=$1 d=$W/$1 before after n hold fd
+  sleep 2; before=$(${s}_memory_kb)
+  mkfifo "$d/hold.in"; exec {fd}<> "$d/hold.in"
+  setsid ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" --auth "$LOAD_AUTH" \
+    --mode hold --sessions "$SESSIONS" < "$d/hold.in" > "$d/hold.log" 2>&1 &
+  hold=$!; bench_track_group "$hold"
+  for _ in $(seq 1200); do grep -q '^established=' "$d/hold.log" && break; kill -0 "$hold" 2>/dev/null || break; sleep 0.25; done
+  n=$(sed -n 's/^established=\([0-9]*\).*/\1/p' "$d/hold.log" | tail -1)
+  if [ -n "$n" ] && [ "$n" -gt 0 ]; then
+    sleep 3; after=$(${s}_memory_kb)
+    R[$s.sessions]=$n; R[$s.server_sessions]=$(${s}_sessions)
+    R[$s.mem_before]=$before; R[$s.mem_after]=$after
+    R[$s.mem_kb_session]=$(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN { printf "%.1f", (b - a) / n }')
+    if [ "$s" = gateway ]; then  # the live heap after the two full GCs, from jcmd GC.heap_info
+      R[$s.heap_kb_session]=$(awk -v n="$n" '/garbage-first heap/ { for (i = 1; i < NF; i++) if ($i == "used") { u[++k] = $(i + 1) + 0 } }
+        END { if (k >= 2) printf "%.1f", (u[k] - u[k - 1]) / n; else print "n/a" }' "$d/heap-info.log")
+    fi
+    # The server must really hold them: a load client that lost its sessions would make the row meaningless.
+    if ! [ "${R[$s.server_sessions]:-0}" -ge $((n * 95 / 100)) ] 2>/dev/null; then
+      R[$s.mem_kb_session]="n/a (server holds ${R[$s.server_sessions]:-?} of $n sessions)"
+    fi
+  else
+    R[$s.mem_kb_session]="n/a (sessions not established, see hold.log)"
+  fi
+  bench_log "$s memory: before ${before} kB, after ${after:-?} kB, ${n:-0} sessions (server counts ${R[$s.server_sessions]:-?})"
+  kill -TERM -- "-$hold" 2>/dev/null; exec {fd}>&-
+  for _ in $(seq 100); do kill -0 "$hold" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$hold" 2>/dev/null; wait "$hold" 2>/dev/null
+}
+
+gateway_dtls_share() { ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics | awk '/^gateway_dtls_packets_total/ { d += $2 } /^gateway_packets_total/ { a += $2 } END { print d + 0, a + 0 }'; }
+
+measure_system() {
+  local s=$1 k ups=() dtls=() m0 m1 dir
+  mkdir -p "$W/$s"
+  bench_log "=== $s"
+  "${s}_start" || { bench_log "$s did not start"; return 1; }
+  for k in $(seq "$CONNECTS"); do
+    oc_start "$W/$s/connect-$k.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
+    if oc_wait 1 20; then ups+=("$T_UP_MS"); dtls+=("$T_DTLS_MS"); else bench_log "$s connect $k: up=$T_UP_MS dtls=$T_DTLS_MS (incomplete)"; [ "$T_UP_MS" != n/a ] && ups+=("$T_UP_MS"); fi
+    oc_stop
+  done
+  R[$s.connect_up]=$(printf '%s\n' "${ups[@]}" | grep . | median); R[$s.connect_up.n]=${#ups[@]}
+  R[$s.connect_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median); R[$s.connect_dtls.n]=${#dtls[@]}
+  R[$s.connect_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
+  bench_log "$s connect median: tunnel up ${R[$s.connect_up]} ms, DTLS ${R[$s.connect_dtls]} ms"
+
+  oc_start "$W/$s/session-dtls.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
+  if oc_wait 1 20; then
+    sleep 1
+    # Unmeasured warm-up through the tunnel (the JVM's JIT compiles the packet path; ocserv gets the same).
+    for dir in "" -R; do iperf_json "$W/$s/iperf-warmup$dir.json" -t "$WARMUP" $dir; done
+    [ "$s" = gateway ] && m0=$(gateway_dtls_share)
+    R[$s.rtt]=$(ping_median "$C" "$INT_IP" "$PINGS")
+    R[$s.rtt_added]=$(awk -v a="${R[$s.rtt]}" -v b="${R[base.rtt]}" 'BEGIN { printf "%.3f", a - b }')
+    iperf_measure "$s" dtls_up
+    iperf_measure "$s" dtls_down -R
+    iperf_measure "$s" udp64 -u -l 64 -b 0
+    if [ "$s" = gateway ]; then
+      m1=$(gateway_dtls_share)
+      R[$s.dtls_share]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x, " "); split(b, y, " "); if (y[2] > x[2]) printf "%.1f%%", 100 * (y[1] - x[1]) / (y[2] - x[2]); else print "n/a" }')
+    fi
+    R[$s.mtu_dtls]=$(cat "$OC_MARK.mtu" 2>/dev/null)
+  else
+    bench_log "$s: DTLS session did not come up"; tail -5 "$W/$s/session-dtls.log" >&2
+  fi
+  oc_stop
+  oc_start "$W/$s/session-tls.log" "$OC_INPUT" "${OC_AUTH[@]}" --no-dtls "https://$GW_OUTER_IP/"
+  if oc_wait 0 20; then
+    sleep 1
+    iperf_measure "$s" tls_up
+    iperf_measure "$s" tls_down -R
+    R[$s.mtu_tls]=$(cat "$OC_MARK.mtu" 2>/dev/null)
+  else
+    bench_log "$s: TLS session did not come up"; tail -5 "$W/$s/session-tls.log" >&2
+  fi
+  oc_stop
+
+  if [ -x "$LOADCLIENT" ]; then
+    measure_logins "$s"
+    measure_memory "$s"
+  else
+    R[$s.logins]="n/a (loadclient missing)"; R[$s.mem_kb_session]="n/a (loadclient missing)"
+  fi
+  R[$s.idle_memory_kb]=${R[$s.mem_before]:-$(${s}_memory_kb)}
+  "${s}_stop"
+  return 0
+}
+
+for s in $SYSTEMS; do measure_system "$s" || R[$s.failed]=1; done
+
+# ---------------------------------------------------------------- report
+num() { [[ "$1" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+ratio() { if num "$1" && num "$2" && awk -v b="$2" 'BEGIN { exit !(b != 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo n/a; fi; }
+row() {  # label, key, better-direction
+  local g=${R[gateway.$2]:-n/a} o=${R[ocserv.$2]:-n/a}
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$g" "$o" "$(ratio "$g" "$o")" "$3"
+}
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# gateway vs ocserv, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
+  echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel, both systems"
+  echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
+  echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets = rx + tx of the server's tun device(s)."
+  echo "- routed baseline (no VPN, client -> gateway ns -> internal, PAT): ping median ${R[base.rtt]} ms"
+  echo
+  echo "| metric | gateway | ocserv | gateway/ocserv | better |"
+  echo "|---|---|---|---|---|"
+  row "iperf3 TCP up over DTLS, Mbit/s" dtls_up "higher"
+  row "iperf3 TCP down over DTLS, Mbit/s" dtls_down "higher"
+  row "iperf3 TCP up over TLS (--no-dtls), Mbit/s" tls_up "higher"
+  row "iperf3 TCP down over TLS (--no-dtls), Mbit/s" tls_down "higher"
+  row "server CPU per packet, TCP up DTLS, µs" dtls_up.cpu_us_pkt "lower"
+  row "server CPU per packet, TCP down DTLS, µs" dtls_down.cpu_us_pkt "lower"
+  row "server CPU per packet, TCP up TLS, µs" tls_up.cpu_us_pkt "lower"
+  row "server CPU per packet, TCP down TLS, µs" tls_down.cpu_us_pkt "lower"
+  row "server CPU per packet, UDP 64 B up DTLS, µs" udp64.cpu_us_pkt "lower"
+  row "UDP 64 B datagrams received at internal host, pkt/s (DTLS)" udp64 "higher"
+  row "… offered by iperf3 -b 0, pkt/s" udp64.offered "(load)"
+  row "ping median through the tunnel (DTLS), ms" rtt "lower"
+  row "RTT added over routed baseline, ms" rtt_added "lower"
+  row "client start → tunnel up, median ms" connect_up "lower"
+  row "client start → DTLS established, median ms" connect_dtls "lower"
+  row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
+  row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"
+  row "… gateway only: live Java heap growth per idle session (after full GC), kB" heap_kb_session "lower"
+  row "idle sessions established for the memory row" sessions "(count)"
+  row "server memory before sessions, kB" idle_memory_kb "lower"
+  echo
+  echo "Client tunnel MTU: gateway DTLS ${R[gateway.mtu_dtls]:-?} / TLS ${R[gateway.mtu_tls]:-?}, ocserv DTLS ${R[ocserv.mtu_dtls]:-?} / TLS ${R[ocserv.mtu_tls]:-?}."
+  echo "Share of the gateway's packets that crossed DTLS during the DTLS runs: ${R[gateway.dtls_share]:-n/a}."
+  echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
+  echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
+  for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done
+  [ "${KEEP:-0}" = 1 ] && echo "Raw logs: $W"
+} > "$OUT"
+cat "$OUT"
+echo "results written to $OUT"

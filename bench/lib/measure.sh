@@ -1,0 +1,36 @@
+# Measuring helpers for the bench scripts (sourced after topology.sh).
+HZ=$(getconf CLK_TCK)
+
+# utime + stime (clock ticks) summed over the given PIDs; a PID that is gone counts 0.
+cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
+
+# Packets through the tun devices of the gateway namespace whose names match the regex: rx + tx summed.
+tun_packets() {
+  ip netns exec "$G" cat /proc/net/dev | awk -v re="^($1)\$" 'NR > 2 { sub(/^ +/, ""); split($0, f, /[: ]+/); if (f[1] ~ re) s += f[3] + f[11] } END { print s + 0 }'
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+pss_kb_sum() { local p s=0 v; for p in "$@"; do v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null); s=$((s + ${v:-0})); done; echo "$s"; }
+
+# iperf_json FILE ARGS...: one iperf3 client run from the client namespace to the internal host (JSON to FILE).
+iperf_json() {
+  local out=$1; shift
+  ip netns exec "$C" timeout $((DUR + 30)) iperf3 -c "$INT_IP" -t "$DUR" -J --connect-timeout 5000 "$@" > "$out" 2>&1 || true
+}
+# Mbit/s the receiver got in a TCP run, or n/a.
+iperf_tcp_mbps() { jq -r '.end.sum_received.bits_per_second / 1e6 | . * 10 | floor / 10' "$1" 2>/dev/null | grep -E '^[0-9.]+$' || echo n/a; }
+# Datagrams per second the receiver got in a UDP run: received bytes / datagram size / seconds. (iperf3 3.12's
+# lost counters are unreliable under overload, so this counts what arrived, not what was sent.)
+iperf_udp_pps() {
+  jq -r '.start.test_start.blksize as $l | .end.sum_received // .end.sum | (.bytes / $l / .seconds) | floor' "$1" 2>/dev/null \
+    | grep -E '^[0-9]+$' || echo n/a
+}
+iperf_udp_offered_pps() {
+  jq -r '.start.test_start.blksize as $l | .end.sum_sent // .end.sum | (.bytes / $l / .seconds) | floor' "$1" 2>/dev/null \
+    | grep -E '^[0-9]+$' || echo n/a
+}
+
+# ping_median NS DST COUNT: median round trip in ms of COUNT pings at 10 ms intervals.
+ping_median() {
+  ip netns exec "$1" ping -n -c "$3" -i 0.01 -W 1 "$2" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | median
+}
