@@ -26,6 +26,7 @@ import static io.github.tunnelgw.core.server.ControlChannelTest.bytes;
 import static io.github.tunnelgw.core.server.ControlChannelTest.frame;
 import static io.github.tunnelgw.core.server.ControlChannelTest.login;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The DTLS data channel against the real UDP listener of a loopback gateway, with a Bouncy Castle DTLS client keyed
@@ -252,6 +253,44 @@ class DtlsChannelTest {
             assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
             gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 80, DataPlane.HEADROOM));
             assertThat(dtls.receive(5000)).hasSize(1 + 28 + 80);
+        }
+    }
+
+    @Test
+    void aNewSourcePortTakesOverOnlyWithARecordThatDecryptsUnderTheSessionKeys() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-rebinding");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk());
+             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            byte[] genuine = dtls.lastSentDatagram();
+            InetSocketAddress original = dtls.localAddress();
+
+            // from another port of the same address: a forged record and a replay of a genuine one
+            long undecryptable = counters.dtlsUndecryptableDropped.sum();
+            byte[] forged = genuine.clone();
+            forged[forged.length - 1] ^= 1;
+            attacker.send(new DatagramPacket(forged, forged.length, tunnel.dtlsAddress()));
+            attacker.send(new DatagramPacket(genuine, genuine.length, tunnel.dtlsAddress()));
+            await("forged and replayed records refused", () -> counters.dtlsUndecryptableDropped.sum() >= undecryptable + 2);
+            assertThat(gateway.edge.uplink.poll(300, TimeUnit.MILLISECONDS)).as("the replay was not forwarded").isNull();
+            // the association did not move: the downlink still reaches the original port
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 90, DataPlane.HEADROOM));
+            assertThat(dtls.receive(5000)).as("downlink at %s", original).hasSize(1 + 28 + 90);
+            attacker.setSoTimeout(300);
+            assertThatThrownBy(() -> attacker.receive(new DatagramPacket(new byte[2048], 2048)))
+                    .as("nothing was sent to the attacker's port").isInstanceOf(java.net.SocketTimeoutException.class);
+
+            // the real client moves to a new port with its keys: its first record moves the association
+            dtls.rebindToNewPort();
+            assertThat(dtls.localAddress()).isNotEqualTo(original);
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 91, DataPlane.HEADROOM));
+            assertThat(dtls.receive(5000)).as("downlink follows to %s", dtls.localAddress()).hasSize(1 + 28 + 91);
         }
     }
 

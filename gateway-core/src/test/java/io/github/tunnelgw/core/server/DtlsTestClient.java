@@ -6,11 +6,13 @@ import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.PSKTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.UDPTransport;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.SocketTimeoutException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -25,11 +27,11 @@ import java.util.Hashtable;
 final class DtlsTestClient implements AutoCloseable {
     static final int APPLICATION_ID_EXTENSION = 48018;
 
-    final DatagramSocket socket;
+    private final RebindableTransport transport;
     final DTLSTransport dtls;
 
-    private DtlsTestClient(DatagramSocket socket, DTLSTransport dtls) {
-        this.socket = socket;
+    private DtlsTestClient(RebindableTransport transport, DTLSTransport dtls) {
+        this.transport = transport;
         this.dtls = dtls;
     }
 
@@ -73,15 +75,9 @@ final class DtlsTestClient implements AutoCloseable {
                     return handshakeTimeoutMillis;
                 }
             };
-            // like openconnect on a 1500-byte link: datagrams up to 1500 - 20 - 8 bytes (BC assumes worst-case IP options)
-            UDPTransport transport = new UDPTransport(socket, 1500) {
-                @Override
-                public int getSendLimit() {
-                    return 1472;
-                }
-            };
+            RebindableTransport transport = new RebindableTransport(socket);
             DTLSTransport dtls = new DTLSClientProtocol().connect(client, transport);
-            return new DtlsTestClient(socket, dtls);
+            return new DtlsTestClient(transport, dtls);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -102,6 +98,28 @@ final class DtlsTestClient implements AutoCloseable {
         return n < 0 ? null : Arrays.copyOf(buf, n);
     }
 
+    /** The last datagram this client sent, exactly as it went on the wire (for replay tests). */
+    byte[] lastSentDatagram() {
+        return transport.lastSent.clone();
+    }
+
+    /** The local UDP address the DTLS records currently leave from. */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) transport.socket.getLocalSocketAddress();
+    }
+
+    /**
+     * Keeps the DTLS state (keys, sequence numbers) but moves to a fresh local port, as a NAT rebinding looks to the
+     * server. The old socket is closed.
+     */
+    void rebindToNewPort() throws IOException {
+        DatagramSocket old = transport.socket;
+        DatagramSocket fresh = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        fresh.connect(old.getRemoteSocketAddress());
+        transport.socket = fresh;
+        old.close();
+    }
+
     int sendLimit() throws IOException {
         return dtls.getSendLimit();
     }
@@ -113,6 +131,54 @@ final class DtlsTestClient implements AutoCloseable {
         } catch (IOException ignored) {
             // the test is over
         }
-        socket.close();
+        transport.socket.close();
+    }
+
+    /**
+     * Like openconnect on a 1500-byte link: datagrams up to 1500 - 20 - 8 bytes. The socket can be swapped under the
+     * DTLS state to simulate a NAT rebinding.
+     */
+    private static final class RebindableTransport implements DatagramTransport {
+        private static final int LIMIT = 1472;
+        volatile DatagramSocket socket;
+        volatile byte[] lastSent;
+
+        RebindableTransport(DatagramSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public int getReceiveLimit() {
+            return LIMIT;
+        }
+
+        @Override
+        public int getSendLimit() {
+            return LIMIT;
+        }
+
+        @Override
+        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+            DatagramSocket current = socket;
+            current.setSoTimeout(Math.max(waitMillis, 1));
+            DatagramPacket packet = new DatagramPacket(buf, off, len);
+            try {
+                current.receive(packet);
+            } catch (SocketTimeoutException e) {
+                return -1;
+            }
+            return packet.getLength();
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) throws IOException {
+            lastSent = Arrays.copyOfRange(buf, off, off + len);
+            socket.send(new DatagramPacket(buf, off, len));
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
     }
 }
