@@ -2,7 +2,7 @@
 # Proves the load client against the real servers, as root: our gateway (bearer token) and Debian's ocserv 1.1.6
 # (password), each in a fresh server namespace joined by a veth to a client namespace; both serve the same
 # ECDSA P-256 certificate. Per server: --mode logins for LOGIN_DUR s at LOGIN_CONCURRENCY, then --mode hold with
-# SESSIONS sessions, the server's memory (RSS of the gateway JVM; sum of RSS of all ocserv processes) read before
+# SESSIONS sessions, the server's memory (PSS of the gateway JVM; sum of PSS of ocserv and its children) read before
 # and 3 s after established=N.
 #   client 10.79.1.2 --veth-- 10.79.1.1 server
 # Usage: sudo bench/loadclient/selftest.sh    env: SYSTEMS="gateway ocserv" SESSIONS=600 LOGIN_DUR=10
@@ -31,8 +31,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -s
 pin=$(openssl x509 -in "$work/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
 "$here/run.sh" --help >/dev/null 2>&1 || true   # builds the client once, outside the measurements
 
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-tree_rss_kb() { local s=0 p; for p in $1 $(pgrep -P "$1" || true); do s=$((s + $(rss_kb "$p"))); done; echo $s; }
+# PSS, not RSS: ocserv's workers share most pages with their parent, summing RSS would count them once per worker.
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+tree_pss_kb() { local s=0 p; for p in $1 $(pgrep -P "$1" || true); do s=$((s + $(pss_kb "$p"))); done; echo $s; }
 SERVER=""
 gateway_start() {
   cat > "$work/gw.yaml" <<YAML
@@ -94,17 +95,17 @@ for s in $SYSTEMS; do
   "${lc[@]}" --mode logins --concurrency "$LOGIN_CONCURRENCY" --duration "$LOGIN_DUR" < /dev/null > "$work/$s-logins.log" 2>&1 || true
   cat "$work/$s-logins.log" >&2
   rate=$(sed -n 's/^logins_per_sec=//p' "$work/$s-logins.log"); fails=$(sed -n 's/^failures=//p' "$work/$s-logins.log")
-  sleep 3; before=$(tree_rss_kb "$MEMPID")
+  sleep 3; before=$(tree_pss_kb "$MEMPID")
   mkfifo "$work/$s-hold.in"; exec {fd}<> "$work/$s-hold.in"
-  "${lc[@]}" --mode hold --sessions "$SESSIONS" --ramp "$RAMP" < "$work/$s-hold.in" > "$work/$s-hold.log" 2>&1 & hold=$!; PIDS+=("$hold")
+  "${lc[@]}" --mode hold --sessions "$SESSIONS" --ramp "$RAMP" < "$work/$s-hold.in" {fd}>&- > "$work/$s-hold.log" 2>&1 & hold=$!; PIDS+=("$hold")
   for _ in $(seq 1200); do grep -q '^established' "$work/$s-hold.log" && break; kill -0 "$hold" 2>/dev/null || break; sleep 0.25; done
   n=$(sed -n 's/^established=//p' "$work/$s-hold.log")
-  sleep 3; after=$(tree_rss_kb "$MEMPID")
+  sleep 3; after=$(tree_pss_kb "$MEMPID")
   exec {fd}>&-   # stdin EOF: the client disconnects every session and exits
   wait "$hold" && hold_rc=0 || hold_rc=$?
   cat "$work/$s-hold.log" >&2
   per=$(awk -v a="$before" -v b="$after" -v n="${n:-0}" 'BEGIN { if (n > 0) printf "%.1f", (b - a) / n; else print "n/a" }')
-  results+=("$s: logins_per_sec=$rate failures=$fails (concurrency $LOGIN_CONCURRENCY, ${LOGIN_DUR}s); hold: established=${n:-0} of $SESSIONS, exit $hold_rc; RSS before ${before} kB after ${after} kB => ${per} kB/session")
+  results+=("$s: logins_per_sec=$rate failures=$fails (concurrency $LOGIN_CONCURRENCY, ${LOGIN_DUR}s); hold: established=${n:-0} of $SESSIONS, exit $hold_rc; PSS before ${before} kB after ${after} kB => ${per} kB/session")
   "${s}_stop"
 done
 echo "host: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
