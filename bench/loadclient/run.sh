@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The AnyConnect load client for bench/compare.sh: builds it on first use (JDK from bin/find-jdk), then runs it.
 #   run.sh --server HOST:PORT (--pin-sha256 B64 | --insecure) --auth token:FILE|password:USER:PASS
-#          --mode logins --concurrency N --duration SECONDS    -> prints logins_per_sec=<f> and failures=<n>
+#          --mode logins --concurrency N --duration SECONDS [--warmup SECONDS, default 5, not counted]
+#                                                              -> prints logins_per_sec=<f> and failures=<n>
 #          --mode hold --sessions N [--ramp PER_SEC]           -> prints established=N, holds until SIGTERM or stdin EOF
 # LOADCLIENT_JAVA_OPTS passes JVM options (default: a small fixed heap).
 set -euo pipefail
@@ -15,5 +16,5 @@ if [ ! -f "$here/target/loadclient.jar" ] || [ ! -d "$here/target/lib" ]; then
   (cd "$here" && { mvn -B -o -q package -DskipTests >&2 || mvn -B -q package -DskipTests >&2; }) \
     || { echo "loadclient: build failed" >&2; exit 1; }
 fi
-exec "$JAVA_HOME/bin/java" ${LOADCLIENT_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC} \
+exec "$JAVA_HOME/bin/java" ${LOADCLIENT_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC} --enable-native-access=ALL-UNNAMED \
   -cp "$here/target/loadclient.jar:$here/target/lib/*" io.github.tunnelgw.loadclient.LoadClient "$@"

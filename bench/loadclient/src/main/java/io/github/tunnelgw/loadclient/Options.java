@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /** The command line (see run.sh). Every option is checked here so a typo stops the run before any connection. */
 record Options(String host, int port, String pinSha256, boolean insecure, Credentials credentials,
-               Mode mode, int concurrency, int durationSeconds, int sessions, int rampPerSecond, int threads) {
+               Mode mode, int concurrency, int durationSeconds, int warmupSeconds, int sessions, int rampPerSecond,
+               int threads) {
 
     enum Mode { LOGINS, HOLD }
 
@@ -22,7 +23,7 @@ record Options(String host, int port, String pinSha256, boolean insecure, Creden
     static Options parse(String[] args) {
         String server = null, pin = null, auth = null, mode = null;
         boolean insecure = false;
-        int concurrency = 1, duration = 10, sessions = 0, ramp = 100, threads = 1;
+        int concurrency = 1, duration = 10, warmup = 5, sessions = 0, ramp = 100, threads = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -33,6 +34,7 @@ record Options(String host, int port, String pinSha256, boolean insecure, Creden
                 case "--mode" -> mode = value(args, ++i, a);
                 case "--concurrency" -> concurrency = positive(value(args, ++i, a), a);
                 case "--duration" -> duration = positive(value(args, ++i, a), a);
+                case "--warmup" -> warmup = nonNegative(value(args, ++i, a), a);
                 case "--sessions" -> sessions = positive(value(args, ++i, a), a);
                 case "--ramp" -> ramp = positive(value(args, ++i, a), a);
                 case "--threads" -> threads = positive(value(args, ++i, a), a);
@@ -64,7 +66,7 @@ record Options(String host, int port, String pinSha256, boolean insecure, Creden
         }
         int colon = server.lastIndexOf(':');
         return new Options(server.substring(0, colon), positive(server.substring(colon + 1), "--server port"), pin,
-                insecure, credentials(auth), m, concurrency, duration, sessions, ramp, threads);
+                insecure, credentials(auth), m, concurrency, duration, warmup, sessions, ramp, threads);
     }
 
     private static Credentials credentials(String auth) {
@@ -96,6 +98,10 @@ record Options(String host, int port, String pinSha256, boolean insecure, Creden
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static int nonNegative(String s, String option) {
+        return s.equals("0") ? 0 : positive(s, option);
     }
 
     private static int positive(String s, String option) {

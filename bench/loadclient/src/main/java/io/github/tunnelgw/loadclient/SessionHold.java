@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * --mode hold: opens N tunnels at most --ramp per second (and at most {@value #IN_FLIGHT} handshakes at a time),
  * prints {@code established=N} once all are up, keeps them idle but alive until asked to stop, then disconnects
- * them. Everything below runs on one event loop, so no locking.
+ * them. A failed attempt is retried (at most {@value #RETRIES} retries per session on average) (ocserv 1.1.6 now and then refuses a fresh cookie
+ * under load); every failure is still counted and printed. Everything below runs on one event loop, so no locking.
  */
 final class SessionHold {
     private static final int IN_FLIGHT = 32;
+    private static final int RETRIES = 2;
 
     private final Options options;
     private final Connector connector;
@@ -22,7 +24,7 @@ final class SessionHold {
     private final List<AnyConnectSession> up = new ArrayList<>();
     private final CountDownLatch settled = new CountDownLatch(1);
     private final CountDownLatch allClosed = new CountDownLatch(1);
-    private int launched, inFlight, failures, lost;
+    private int launched, inFlight, failures, retried, gaveUp, retriesDue, lost;
     private boolean stopping;
     private long startNanos;
 
@@ -41,6 +43,11 @@ final class SessionHold {
         settled.await();
         int established = call(up::size);
         if (established == options.sessions()) {
+            int failed = call(() -> failures);
+            if (failed > 0) {
+                errors.print("session attempt failed, retried");
+                System.out.println("retried_failures=" + failed);
+            }
             System.out.println("established=" + established);
             System.out.flush();
             return true;
@@ -48,6 +55,7 @@ final class SessionHold {
         errors.print("session failure");
         System.out.println("established_partial=" + established);
         System.out.println("failures=" + call(() -> failures));
+        System.out.println("gave_up=" + call(() -> gaveUp));
         System.out.flush();
         return false;
     }
@@ -70,7 +78,7 @@ final class SessionHold {
         System.out.println("closed=" + (clean ? "all" : "timeout (" + held + " still open)"));
         System.out.println("lost=" + lostNow);
         System.out.flush();
-        return clean && lostNow == 0 && call(() -> failures) == 0 ? 0 : 1;
+        return clean && lostNow == 0 && call(() -> gaveUp) == 0 ? 0 : 1;
     }
 
     private void launchDue() {
@@ -79,8 +87,12 @@ final class SessionHold {
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         long due = Math.min(options.sessions(), (long) (elapsed * options.rampPerSecond()) + 1);
-        while (launched < due && inFlight < IN_FLIGHT) {
-            launched++;
+        while ((launched < due || retriesDue > 0) && inFlight < IN_FLIGHT) {
+            if (retriesDue > 0) {
+                retriesDue--;
+            } else {
+                launched++;
+            }
             inFlight++;
             connector.open(listener, true, s -> { });
         }
@@ -105,6 +117,12 @@ final class SessionHold {
                 inFlight--;
                 failures++;
                 errors.add(reason);
+                if (retried < RETRIES * options.sessions()) {
+                    retried++;
+                    retriesDue++;
+                } else {
+                    gaveUp++;
+                }
                 checkSettled();
             });
         }
@@ -125,7 +143,7 @@ final class SessionHold {
     };
 
     private void checkSettled() {
-        if (launched == options.sessions() && inFlight == 0) {
+        if (launched == options.sessions() && inFlight == 0 && retriesDue == 0) {
             settled.countDown();
         }
     }
