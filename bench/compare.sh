@@ -10,6 +10,8 @@
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
+#      GW_JAVA_OPTS="" (more JVM options for the gateway, e.g. a JFR recording:
+#        GW_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile")
 set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run goes on
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
@@ -68,7 +70,7 @@ timeouts: { dpd: 90s, keepalive: 240s, idle: 1200s, cookie: 300s }
 metrics: { enabled: true, listen: "127.0.0.1:9410" }
 YAML
   BENCH_NFT+=("$G:tgwc_${RUN_ID}_gw")
-  GATEWAY_JAVA_OPTS="-Xms$GW_HEAP_MIN -Xmx$GW_HEAP" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \
+  GATEWAY_JAVA_OPTS="-Xms$GW_HEAP_MIN -Xmx$GW_HEAP ${GW_JAVA_OPTS:-}" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \
     > "$d/server.log" 2>&1 &
   SRV_PID=$!; bench_track_pid "$SRV_PID"
   for _ in $(seq 300); do grep -q "gateway ready" "$d/server.log" && break; kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.2; done
@@ -90,7 +92,10 @@ gateway_sessions() {
   ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics > "$W/gateway/metrics-holding.txt"
   awk '/^gateway_sessions_active / { print int($2) }' "$W/gateway/metrics-holding.txt"
 }
-gateway_stop() { bench_stop "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; }
+gateway_stop() {
+  ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics > "$W/gateway/metrics-final.txt"  # drop counters, for KEEP=1
+  bench_stop "$SRV_PID"; wait "$SRV_PID" 2>/dev/null
+}
 
 OCSERV_PASS=bench-pass-$RANDOM$RANDOM
 ocserv_start() {

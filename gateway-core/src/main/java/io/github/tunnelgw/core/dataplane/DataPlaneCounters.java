@@ -43,4 +43,6 @@ public final class DataPlaneCounters {
     public final LongAdder dtlsHandshakesFailed = new LongAdder();
     /** Records of a live DTLS association that did not decrypt or carried no data. */
     public final LongAdder dtlsUndecryptableDropped = new LongAdder();
+    /** Outgoing DTLS datagrams the kernel refused with an error other than a full buffer (e.g. unreachable). */
+    public final LongAdder dtlsSendErrors = new LongAdder();
 }

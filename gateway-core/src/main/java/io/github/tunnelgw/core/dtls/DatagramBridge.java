@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * wait. Afterwards the event loop hands each datagram in directly and calls BC's receive at once; when BC asks for
  * another datagram there is none, and {@link #NO_MORE} (an {@link InterruptedIOException}, which BC passes through
  * without failing the connection) ends BC's receive loop instead of letting it spin until its timeout.
+ *
+ * <p>Handshake flights leave through the channel's pipeline. Once direct, records leave through {@link SocketSender}
+ * on the sending thread itself, so the downlink does not hop to the event loop for every packet.
  */
 final class DatagramBridge implements DatagramTransport {
     /** Thrown by receive in direct mode once the datagram handed in has been taken. */
@@ -27,6 +30,7 @@ final class DatagramBridge implements DatagramTransport {
     private static final int HANDSHAKE_QUEUE = 16;
 
     private final Channel channel;
+    private final SocketSender socket;
     private final int receiveLimit;
     private final int sendLimit;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(HANDSHAKE_QUEUE);
@@ -37,8 +41,9 @@ final class DatagramBridge implements DatagramTransport {
     private byte[] handedIn;
     private int handedInLength;
 
-    DatagramBridge(Channel channel, InetSocketAddress peer, int receiveLimit, int sendLimit) {
+    DatagramBridge(Channel channel, SocketSender socket, InetSocketAddress peer, int receiveLimit, int sendLimit) {
         this.channel = channel;
+        this.socket = socket;
         this.peer = peer;
         this.receiveLimit = receiveLimit;
         this.sendLimit = sendLimit;
@@ -118,6 +123,10 @@ final class DatagramBridge implements DatagramTransport {
     public void send(byte[] buf, int off, int len) {
         if (closed || !channel.isActive()) {
             return; // UDP: a datagram that cannot leave is simply lost
+        }
+        if (direct) {
+            socket.send(buf, off, len, peer);
+            return;
         }
         ByteBuf out = channel.alloc().directBuffer(len).writeBytes(buf, off, len);
         channel.writeAndFlush(new DatagramPacket(out, peer), channel.voidPromise());

@@ -5,7 +5,6 @@ import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import org.bouncycastle.tls.DTLSTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,6 @@ final class DtlsAssociation implements ClientRoute {
     final ClientHelloInspector.Result hello;
     private final DTLSTransport dtls;
     private final DatagramBridge bridge;
-    private final Channel channel;
     private final UplinkPath uplink;
     private final DataPlaneCounters counters;
     private final int payloadLimit;
@@ -50,12 +48,11 @@ final class DtlsAssociation implements ClientRoute {
     private final byte[] outbound;
 
     DtlsAssociation(DtlsTicket ticket, ClientHelloInspector.Result hello, DTLSTransport dtls, DatagramBridge bridge,
-                    Channel channel, UplinkPath uplink, DataPlaneCounters counters, long nowNanos) throws IOException {
+                    UplinkPath uplink, DataPlaneCounters counters, long nowNanos) throws IOException {
         this.ticket = ticket;
         this.hello = hello;
         this.dtls = dtls;
         this.bridge = bridge;
-        this.channel = channel;
         this.uplink = uplink;
         this.counters = counters;
         this.payloadLimit = dtls.getSendLimit();
@@ -149,7 +146,10 @@ final class DtlsAssociation implements ClientRoute {
         }
     }
 
-    /** Downlink: frame with the type byte and encrypt; too big or backed up goes over CSTP or is dropped. */
+    /**
+     * Downlink, on the delivering thread: frame with the type byte, encrypt, send (a full socket buffer drops the
+     * datagram, see {@link SocketSender}). Too big for a record: over CSTP instead.
+     */
     @Override
     public void deliver(ByteBuf packet) {
         int length = packet.readableBytes();
@@ -158,10 +158,6 @@ final class DtlsAssociation implements ClientRoute {
             return;
         }
         try {
-            if (!channel.isWritable()) {
-                counters.congestionDropped.increment();
-                return;
-            }
             ticket.session.markData(System.nanoTime());
             synchronized (sendLock) {
                 outbound[0] = DATA;

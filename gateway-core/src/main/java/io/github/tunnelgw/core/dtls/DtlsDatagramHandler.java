@@ -59,6 +59,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     private final Map<InetAddress, DtlsAssociation> byAddress = new HashMap<>();
     private final Map<InetSocketAddress, DtlsHandshake> handshakes = new HashMap<>();
     private Channel channel;
+    private SocketSender socketSender;
     private ScheduledFuture<?> tick;
 
     DtlsDatagramHandler(DtlsDirectory directory, DtlsSettings settings, TlsCrypto crypto, UplinkPath uplink,
@@ -79,6 +80,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        socketSender = SocketSender.of(channel, counters.congestionDropped, counters.dtlsSendErrors);
         tick = ctx.executor().scheduleAtFixedRate(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
         ctx.fireChannelActive();
     }
@@ -208,7 +210,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
 
     private void startHandshake(DtlsTicket ticket, InetSocketAddress peer, ClientHelloInspector.Result hello,
                                 DTLSRequest request, long now) {
-        DatagramBridge bridge = new DatagramBridge(channel, peer, receiveLimit, sendLimit(peer));
+        DatagramBridge bridge = new DatagramBridge(channel, socketSender, peer, receiveLimit, sendLimit(peer));
         DtlsHandshake handshake = new DtlsHandshake(ticket, peer, bridge, hello, now);
         handshakes.put(peer, handshake);
         ticket.pending = handshake;
@@ -236,7 +238,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         long now = System.nanoTime();
         DtlsAssociation association;
         try {
-            association = new DtlsAssociation(ticket, handshake.hello, transport, handshake.bridge, channel, uplink,
+            association = new DtlsAssociation(ticket, handshake.hello, transport, handshake.bridge, uplink,
                     counters, now);
         } catch (IOException e) {
             closeQuietly(transport);

@@ -56,6 +56,7 @@ public final class GatewayMetrics {
         counter("gateway.dtls.dropped.datagrams", counters.dtlsReplayedHelloDropped, "reason", "replayed_hello");
         counter("gateway.dtls.dropped.datagrams", counters.dtlsHandshakeLimitDropped, "reason", "handshake_limit");
         counter("gateway.dtls.dropped.datagrams", counters.dtlsUndecryptableDropped, "reason", "undecryptable");
+        counter("gateway.dtls.dropped.datagrams", counters.dtlsSendErrors, "reason", "send_error");
         counter("gateway.dtls.hello.verify.requests", counters.dtlsHelloVerifyRequests);
         counter("gateway.dtls.handshakes", counters.dtlsHandshakesCompleted, "outcome", "completed");
         counter("gateway.dtls.handshakes", counters.dtlsHandshakesFailed, "outcome", "failed");
