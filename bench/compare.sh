@@ -77,7 +77,8 @@ YAML
   grep -q "gateway ready" "$d/server.log" || { tail -20 "$d/server.log" >&2; return 1; }
   local token; token=$("$root/bin/gateway" token --config "$d/gateway.yaml" --user bench --ttl 2h) || return 1
   printf '%s' "$token" > "$d/token"
-  OC_AUTH=(--servercert "pin-sha256:$PIN_B64" --token-mode=oidc --token-secret="$token"); OC_INPUT=""
+  # --http-auth=Bearer: the client answers the Bearer challenge on the same connection (reference §2.1)
+  OC_AUTH=(--servercert "pin-sha256:$PIN_B64" --token-mode=oidc --token-secret="$token" --http-auth=Bearer); OC_INPUT=""
   LOAD_AUTH="token:$d/token"; TUN_RE="tgwc${RUN_ID}v[0-9]+"
 }
 gateway_pids() { echo "$SRV_PID"; }
@@ -226,20 +227,30 @@ measure_memory() {
 
 gateway_dtls_share() { ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics | awk '/^gateway_dtls_packets_total/ { d += $2 } /^gateway_packets_total/ { a += $2 } END { print d + 0, a + 0 }'; }
 
+# measure_connects SYSTEM KEY OPENCONNECT_ARGS...: CONNECTS connects; medians of start -> tunnel up and -> DTLS up.
+measure_connects() {
+  local s=$1 key=$2 k ups=() dtls=(); shift 2
+  for k in $(seq "$CONNECTS"); do
+    oc_start "$W/$s/$key-$k.log" "$OC_INPUT" "$@" "https://$GW_OUTER_IP/"
+    if oc_wait 1 20; then ups+=("$T_UP_MS"); dtls+=("$T_DTLS_MS"); else bench_log "$s $key $k: up=$T_UP_MS dtls=$T_DTLS_MS (incomplete)"; [ "$T_UP_MS" != n/a ] && ups+=("$T_UP_MS"); fi
+    oc_stop
+  done
+  R[$s.${key}_up]=$(printf '%s\n' "${ups[@]}" | grep . | median)
+  R[$s.${key}_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median)
+  R[$s.${key}_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
+  bench_log "$s $key median: tunnel up ${R[$s.${key}_up]} ms, DTLS ${R[$s.${key}_dtls]} ms"
+}
+
 measure_system() {
-  local s=$1 k ups=() dtls=() m0 m1 dir
+  local s=$1 m0 m1 dir
   mkdir -p "$W/$s"
   bench_log "=== $s"
   "${s}_start" || { bench_log "$s did not start"; return 1; }
-  for k in $(seq "$CONNECTS"); do
-    oc_start "$W/$s/connect-$k.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
-    if oc_wait 1 20; then ups+=("$T_UP_MS"); dtls+=("$T_DTLS_MS"); else bench_log "$s connect $k: up=$T_UP_MS dtls=$T_DTLS_MS (incomplete)"; [ "$T_UP_MS" != n/a ] && ups+=("$T_UP_MS"); fi
-    oc_stop
-  done
-  R[$s.connect_up]=$(printf '%s\n' "${ups[@]}" | grep . | median); R[$s.connect_up.n]=${#ups[@]}
-  R[$s.connect_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median); R[$s.connect_dtls.n]=${#dtls[@]}
-  R[$s.connect_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
-  bench_log "$s connect median: tunnel up ${R[$s.connect_up]} ms, DTLS ${R[$s.connect_dtls]} ms"
+  measure_connects "$s" connect "${OC_AUTH[@]}"
+  if [ "$s" = gateway ]; then  # the token as openconnect 9.01 sends it without --http-auth=Bearer: one reconnect more
+    local a plain=(); for a in "${OC_AUTH[@]}"; do [ "$a" = --http-auth=Bearer ] || plain+=("$a"); done
+    measure_connects "$s" connect_plain "${plain[@]}"
+  fi
 
   oc_start "$W/$s/session-dtls.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
   if oc_wait 1 20; then
@@ -264,6 +275,7 @@ measure_system() {
   oc_start "$W/$s/session-tls.log" "$OC_INPUT" "${OC_AUTH[@]}" --no-dtls "https://$GW_OUTER_IP/"
   if oc_wait 0 20; then
     sleep 1
+    for dir in "" -R; do iperf_json "$W/$s/iperf-warmup-tls$dir.json" -t "$WARMUP" $dir; done
     iperf_measure "$s" tls_up
     iperf_measure "$s" tls_down -R
     R[$s.mtu_tls]=$(cat "$OC_MARK.mtu" 2>/dev/null)
@@ -299,7 +311,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "- host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
-  echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel, both systems"
+  echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel and again through the TLS-only tunnel, both systems"
+  echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
   echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
   echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets = rx + tx of the server's tun device(s)."
   echo "- routed baseline (no VPN, client -> gateway ns -> internal, PAT): ping median ${R[base.rtt]} ms"
@@ -321,6 +334,7 @@ mkdir -p "$(dirname "$OUT")"
   row "RTT added over routed baseline, ms" rtt_added "lower"
   row "client start → tunnel up, median ms" connect_up "lower"
   row "client start → DTLS established, median ms" connect_dtls "lower"
+  row "… gateway, token without --http-auth=Bearer (9.01 reconnects once): tunnel up, median ms" connect_plain_up "lower"
   row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
   row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"
   row "… gateway only: live Java heap growth per idle session (after full GC), kB" heap_kb_session "lower"
@@ -330,7 +344,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "Client tunnel MTU: gateway DTLS ${R[gateway.mtu_dtls]:-?} / TLS ${R[gateway.mtu_tls]:-?}, ocserv DTLS ${R[ocserv.mtu_dtls]:-?} / TLS ${R[ocserv.mtu_tls]:-?}."
   echo "Share of the gateway's packets that crossed DTLS during the DTLS runs: ${R[gateway.dtls_share]:-n/a}."
   echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
-  echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
+  echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done
   [ "${KEEP:-0}" = 1 ] && echo "Raw logs: $W"
 } > "$OUT"
