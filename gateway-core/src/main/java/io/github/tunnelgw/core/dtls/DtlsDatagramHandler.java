@@ -152,15 +152,16 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             return;
         }
         InetSocketAddress old = candidate.peer();
-        int records = candidate.receive(content, now);
-        if (records < 0) {
-            drop(candidate);
-        } else if (records > 0) {
+        int records = candidate.receive(content, now, peer);
+        if (!candidate.peer().equals(old)) {
+            // a record decrypted, so the association has moved: the index follows (before a drop, which looks it up)
+            byPeer.remove(old, candidate);
+            byPeer.put(peer, candidate);
             log.info("{}: client moved from {} to {} (NAT rebinding), accepted after a record decrypted",
                     candidate.ticket, old, peer);
-            byPeer.remove(old, candidate);
-            candidate.rebind(peer);
-            byPeer.put(peer, candidate);
+        }
+        if (records < 0) {
+            drop(candidate);
         }
     }
 
