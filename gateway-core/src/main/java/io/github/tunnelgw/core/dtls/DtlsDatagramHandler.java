@@ -76,6 +76,11 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         return byPeer.size();
     }
 
+    /** Handshakes holding a thread and a queue now. Event loop only. */
+    int handshakeCount() {
+        return handshakes.size();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
