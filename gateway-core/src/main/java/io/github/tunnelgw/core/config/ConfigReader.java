@@ -2,6 +2,7 @@ package io.github.tunnelgw.core.config;
 
 import io.github.tunnelgw.core.config.GatewayConfig.Auth;
 import io.github.tunnelgw.core.config.GatewayConfig.DevelopmentIssuerSettings;
+import io.github.tunnelgw.core.config.GatewayConfig.Dtls;
 import io.github.tunnelgw.core.config.GatewayConfig.IpForwardPolicy;
 import io.github.tunnelgw.core.config.GatewayConfig.Metrics;
 import io.github.tunnelgw.core.config.GatewayConfig.Nat;
@@ -65,12 +66,13 @@ final class ConfigReader {
         Nat nat = nat(root.section("nat"));
         State state = state(root.section("state"));
         Timeouts timeouts = timeouts(root.section("timeouts"));
+        Dtls dtls = dtls(root.section("dtls"));
         Metrics metrics = metrics(root.section("metrics"));
         root.rejectUnknownKeys();
         return new GatewayConfig(listenAddress, listenPort, network, ipv6Network, dnsServers, defaultDomainSuffix,
                 splitDns, only(includes, Ipv4Cidr.class), only(includes, Ipv6Cidr.class),
                 only(excludes, Ipv4Cidr.class), only(excludes, Ipv6Cidr.class), disableUdp,
-                tls, auth, tun, nat, state, timeouts, metrics, sourceFile);
+                tls, auth, tun, nat, state, timeouts, dtls, metrics, sourceFile);
     }
 
     private static <T> List<T> only(List<Object> routes, Class<T> type) {
@@ -140,6 +142,12 @@ final class ConfigReader {
         Duration cookie = section.duration("cookie", Duration.ofSeconds(300), ONE_SECOND, Duration.ofDays(7), false);
         section.rejectUnknownKeys();
         return new Timeouts(auth, dpd, keepalive, idle, session, cookie);
+    }
+
+    private static Dtls dtls(ConfigSection section) throws ConfigException {
+        int maxHandshakes = section.integer("maxHandshakes", 64, 1, 4096);
+        section.rejectUnknownKeys();
+        return new Dtls(maxHandshakes);
     }
 
     private static Metrics metrics(ConfigSection section) throws ConfigException {

@@ -23,7 +23,7 @@ import java.util.Optional;
  * The gateway's configuration, read from YAML. The top-level keys carry the names Intune uses for a
  * Microsoft Tunnel server configuration, so the management agent maps them one to one; the
  * sections ({@code tls}, {@code auth}, {@code tun}, {@code nat}, {@code state}, {@code timeouts},
- * {@code metrics}) are this gateway's own. Every key is optional; {@link #defaults()} is the
+ * {@code dtls}, {@code metrics}) are this gateway's own. Every key is optional; {@link #defaults()} is the
  * configuration of an empty file. docs/configuration.md describes each key.
  *
  * <p>Reading is strict: an unknown key, a value of the wrong type or out of range, and conflicting
@@ -63,6 +63,7 @@ public record GatewayConfig(
         Nat nat,
         State state,
         Timeouts timeouts,
+        Dtls dtls,
         Metrics metrics,
         Optional<Path> sourceFile) {
 
@@ -319,6 +320,16 @@ public record GatewayConfig(
             Optional<Duration> idle,
             Optional<Duration> session,
             Duration cookie) {
+    }
+
+    /**
+     * {@code dtls}: the DTLS data channel's limits (whether it exists at all is {@code disableUdpConnections}).
+     *
+     * @param maxHandshakes DTLS handshakes in flight at once, over all clients; a cookie-verified ClientHello
+     *                      beyond it is dropped (each handshake holds a virtual thread and a queue until it
+     *                      completes, fails or times out)
+     */
+    public record Dtls(int maxHandshakes) {
     }
 
     /**

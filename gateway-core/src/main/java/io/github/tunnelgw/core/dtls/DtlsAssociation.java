@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 
 /**
  * A session's established DTLS channel (reference §5.4), and the {@link ClientRoute} downlink packets take while it
@@ -64,12 +65,8 @@ final class DtlsAssociation implements ClientRoute {
         this.lastProbeNanos = nowNanos;
     }
 
-    java.net.InetSocketAddress peer() {
+    InetSocketAddress peer() {
         return bridge.peer();
-    }
-
-    void rebind(java.net.InetSocketAddress peer) {
-        bridge.rebind(peer);
     }
 
     boolean isClosed() {
@@ -82,16 +79,29 @@ final class DtlsAssociation implements ClientRoute {
      * @return the number of records that decrypted, or -1 if the association failed and must be dropped
      */
     int receive(ByteBuf datagram, long nowNanos) {
+        return receive(datagram, nowNanos, null);
+    }
+
+    /**
+     * @param newPeer null, or another port of the peer's address (NAT rebinding): the first record that decrypts
+     *                moves the channel there before it is acted on, so what answers it (a DPD response, the
+     *                downlink) already goes to the new port; a datagram that does not decrypt moves nothing
+     */
+    int receive(ByteBuf datagram, long nowNanos, InetSocketAddress newPeer) {
         int length = datagram.readableBytes();
         if (length > inbound.length) {
             counters.dtlsGarbageDropped.increment();
             return 0;
         }
         datagram.getBytes(datagram.readerIndex(), inbound, 0, length);
-        return receive(inbound, length, nowNanos);
+        return receive(inbound, length, nowNanos, newPeer);
     }
 
     int receive(byte[] datagram, int length, long nowNanos) {
+        return receive(datagram, length, nowNanos, null);
+    }
+
+    private int receive(byte[] datagram, int length, long nowNanos, InetSocketAddress newPeer) {
         if (closed) {
             return 0;
         }
@@ -99,6 +109,9 @@ final class DtlsAssociation implements ClientRoute {
         int records = 0;
         try {
             int got = dtls.receive(plain, 0, plain.length, 1);
+            if (got >= 0 && newPeer != null) {
+                bridge.rebind(newPeer);
+            }
             while (got >= 0) {
                 records++;
                 onRecord(got, nowNanos);

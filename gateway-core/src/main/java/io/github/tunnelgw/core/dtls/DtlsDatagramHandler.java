@@ -77,6 +77,11 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         return byPeer.size();
     }
 
+    /** Handshakes holding a thread and a queue now. Event loop only. */
+    int handshakeCount() {
+        return handshakes.size();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
@@ -154,15 +159,16 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             return;
         }
         InetSocketAddress old = candidate.peer();
-        int records = candidate.receive(content, now);
-        if (records < 0) {
-            drop(candidate);
-        } else if (records > 0) {
+        int records = candidate.receive(content, now, peer);
+        if (!candidate.peer().equals(old)) {
+            // a record decrypted, so the association has moved: the index follows (before a drop, which looks it up)
+            byPeer.remove(old, candidate);
+            byPeer.put(peer, candidate);
             log.info("{}: client moved from {} to {} (NAT rebinding), accepted after a record decrypted",
                     candidate.ticket, old, peer);
-            byPeer.remove(old, candidate);
-            candidate.rebind(peer);
-            byPeer.put(peer, candidate);
+        }
+        if (records < 0) {
+            drop(candidate);
         }
     }
 

@@ -101,6 +101,11 @@ public final class DtlsServer implements AutoCloseable {
         return directory.size();
     }
 
+    /** DTLS handshakes in flight (what {@link DtlsSettings#maxHandshakes()} bounds), read on the listener's event loop. */
+    public int handshakesInFlight() {
+        return channel.eventLoop().submit(handler::handshakeCount).syncUninterruptibly().getNow();
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

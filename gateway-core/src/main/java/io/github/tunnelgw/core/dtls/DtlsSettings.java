@@ -11,11 +11,9 @@ import java.time.Duration;
  */
 public record DtlsSettings(Duration dpd, Duration keepalive, int linkMtu, int maxHandshakes,
                            Duration silenceBeforeFallback) {
-    public static final int DEFAULT_MAX_HANDSHAKES = 64;
-
     /** Settings derived from the tunnel's DPD: fall back after min(DPD, 10 s) of DTLS silence. */
-    public static DtlsSettings of(Duration dpd, Duration keepalive, int linkMtu) {
+    public static DtlsSettings of(Duration dpd, Duration keepalive, int linkMtu, int maxHandshakes) {
         Duration fallback = dpd.compareTo(Duration.ofSeconds(10)) < 0 ? dpd : Duration.ofSeconds(10);
-        return new DtlsSettings(dpd, keepalive, linkMtu, DEFAULT_MAX_HANDSHAKES, fallback);
+        return new DtlsSettings(dpd, keepalive, linkMtu, maxHandshakes, fallback);
     }
 }

@@ -110,7 +110,8 @@ public final class GatewayServer implements AutoCloseable {
         TunnelParameters tunnel = tunnelParameters(config);
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
-                    DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu()), uplink, counters);
+                    DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes()),
+                    uplink, counters);
         }
         ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
                 uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));

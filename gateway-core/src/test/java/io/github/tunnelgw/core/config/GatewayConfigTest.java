@@ -58,6 +58,8 @@ class GatewayConfigTest {
               idle: 1200s                   # 'none' or 0 disables
               session: 24h                  # 'none' or 0 disables
               cookie: 300s
+            dtls:
+              maxHandshakes: 64             # 1..4096
             metrics:
               enabled: true
               listen: 127.0.0.1:9410
@@ -107,6 +109,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts()).isEqualTo(new GatewayConfig.Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(90),
                 Duration.ofSeconds(240), Optional.of(Duration.ofMinutes(20)), Optional.of(Duration.ofHours(24)),
                 Duration.ofMinutes(5)));
+        assertThat(config.dtls()).isEqualTo(new GatewayConfig.Dtls(64));
         assertThat(config.metrics().enabled()).isTrue();
         assertThat(config.metrics().listen()).isEqualTo(IpLiteral.parseSocketAddress("127.0.0.1:9410"));
         assertThat(config.sourceFile()).isEmpty();
@@ -137,6 +140,7 @@ class GatewayConfigTest {
                 nat: {enabled: false, outInterface: eth1, ipForward: require, table: my_table}
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
+                dtls: {maxHandshakes: 4096}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
         assertThat(config.listenAddress()).isEqualTo(IpLiteral.parse("192.0.2.10"));
@@ -164,6 +168,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts().idle()).isEmpty();
         assertThat(config.timeouts().session()).isEmpty();
         assertThat(config.timeouts().cookie()).isEqualTo(Duration.ofDays(2));
+        assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);
@@ -400,6 +405,8 @@ class GatewayConfigTest {
             {"timeouts: {session: -1}", "timeouts.session"},
             {"timeouts: {session: 2001-12-14}", "timeouts.session"},
             {"timeouts: {cookie: 8d}", "timeouts.cookie"},
+            {"dtls: {maxHandshakes: 0}", "dtls.maxHandshakes"},
+            {"dtls: {maxHandshakes: 4097}", "dtls.maxHandshakes"},
             {"metrics: {listen: 9410}", "metrics.listen"},
             {"metrics: {listen: 'localhost:9410'}", "metrics.listen"},
             {"metrics: {listen: '::1:9410'}", "metrics.listen"},

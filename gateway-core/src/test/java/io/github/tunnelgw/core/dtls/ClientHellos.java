@@ -6,9 +6,20 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** Builds DTLS ClientHello datagrams shaped like openconnect's (reference §5.2) for tests. */
+/**
+ * Builds DTLS ClientHello datagrams shaped like openconnect's (reference §5.2) for tests, and reads the handshake
+ * datagrams that answer them. All offsets assume one unfragmented handshake message at the start of the datagram.
+ */
 public final class ClientHellos {
+    public static final int CLIENT_HELLO = 1;
+    public static final int SERVER_HELLO = 2;
+    public static final int HELLO_VERIFY_REQUEST = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int CONTENT_HANDSHAKE = 22;
+    /** Record header (13) plus handshake message header (12). */
+    private static final int BODY = 25;
+    /** client_version (2) and random (32) come before the session_id. */
+    private static final int SESSION_ID = BODY + 34;
 
     private ClientHellos() {
     }
@@ -68,6 +79,50 @@ public final class ClientHellos {
         body.write(extensions.size());
         body.writeBytes(extensions.toByteArray());
         return record(handshake(body.toByteArray(), 0, body.size()));
+    }
+
+    /** {@code hello} resent with {@code cookie}, as a client answers a HelloVerifyRequest. */
+    public static byte[] withCookie(byte[] hello, byte[] cookie) {
+        int at = cookieAt(hello);
+        int after = at + 1 + (hello[at] & 0xFF);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(hello, BODY, at - BODY);
+        body.write(cookie.length);
+        body.writeBytes(cookie);
+        body.write(hello, after, hello.length - after);
+        return record(handshake(body.toByteArray(), 0, body.size()));
+    }
+
+    /** The cookie field of a ClientHello datagram (empty before the HelloVerifyRequest). */
+    public static byte[] cookieOf(byte[] hello) {
+        int at = cookieAt(hello);
+        return Arrays.copyOfRange(hello, at + 1, at + 1 + (hello[at] & 0xFF));
+    }
+
+    /** The cookie of a HelloVerifyRequest datagram: server_version (2 bytes), then the length-prefixed cookie. */
+    public static byte[] helloVerifyCookie(byte[] datagram) {
+        if (handshakeType(datagram) != HELLO_VERIFY_REQUEST) {
+            throw new IllegalArgumentException("not a HelloVerifyRequest");
+        }
+        int length = datagram[BODY + 2] & 0xFF;
+        if (datagram.length != BODY + 3 + length) {
+            throw new IllegalArgumentException("HelloVerifyRequest of " + datagram.length + " bytes, cookie " + length);
+        }
+        return Arrays.copyOfRange(datagram, BODY + 3, BODY + 3 + length);
+    }
+
+    /** The msg_type of the first handshake message of a plaintext (epoch 0) handshake record, else -1. */
+    public static int handshakeType(byte[] datagram) {
+        boolean plaintextHandshake = datagram.length > BODY && datagram[0] == CONTENT_HANDSHAKE
+                && datagram[3] == 0 && datagram[4] == 0;
+        return plaintextHandshake ? datagram[13] & 0xFF : -1;
+    }
+
+    private static int cookieAt(byte[] hello) {
+        if (handshakeType(hello) != CLIENT_HELLO) {
+            throw new IllegalArgumentException("not a ClientHello");
+        }
+        return SESSION_ID + 1 + (hello[SESSION_ID] & 0xFF);
     }
 
     private static void extension(ByteArrayOutputStream out, int type, byte[] data) {

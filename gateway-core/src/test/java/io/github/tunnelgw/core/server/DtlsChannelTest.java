@@ -37,6 +37,8 @@ class DtlsChannelTest {
     private static final String PSK_LABEL = "EXPORTER-openconnect-psk";
     private static final String CLIENT_SUITES = "PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES128-GCM:AES256-SHA";
     private static final int INTERNAL = Ipv4Address.parse("10.201.0.2");
+    /** The gateway's DTLS handshake timeout (OpenconnectPskServer): a handshake that never finishes ends then. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
     static Path state;
@@ -69,9 +71,18 @@ class DtlsChannelTest {
         String appId() {
             return reply.header("X-DTLS-App-ID").orElseThrow();
         }
+
+        /** A DTLS channel for this tunnel, keyed by its TLS exporter. */
+        DtlsTestClient connectDtls() throws java.io.IOException {
+            return DtlsTestClient.connect(dtlsAddress(), appId(), psk);
+        }
     }
 
     private static Tunnel openTunnel(String user) throws Exception {
+        return openTunnel(gateway, user);
+    }
+
+    private static Tunnel openTunnel(TestGateway gateway, String user) throws Exception {
         RecordTlsClient client = gateway.client();
         String cookie = login(client, gateway.token(user));
         client.write(connectOfferingDtls(cookie));
@@ -106,7 +117,7 @@ class DtlsChannelTest {
     void dataCrossesDtlsBothWaysAndMtuProbesAreEchoedByteForByte() throws Exception {
         Tunnel tunnel = openTunnel("dtls-data");
         try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+             DtlsTestClient dtls = tunnel.connectDtls()) {
             // MTU probe: DPD_OUT of the tunnel MTU + 1 bytes comes back identical but for the type
             byte[] probe = new byte[1434];
             ByteBuffer.wrap(probe).putInt(0x114aeed4);
@@ -162,7 +173,7 @@ class DtlsChannelTest {
     void silentDtlsFallsBackToCstp() throws Exception {
         Tunnel tunnel = openTunnel("dtls-silent");
         try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+             DtlsTestClient dtls = tunnel.connectDtls()) {
             dtls.send((byte) 0x07, new byte[0]);
             Thread.sleep(200);
             gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 50, DataPlane.HEADROOM));
@@ -178,9 +189,9 @@ class DtlsChannelTest {
     void aNewHandshakeForTheSessionReplacesTheOldDtlsChannel() throws Exception {
         Tunnel tunnel = openTunnel("dtls-rehandshake");
         try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient first = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+             DtlsTestClient first = tunnel.connectDtls()) {
             first.send((byte) 0x07, new byte[0]);
-            try (DtlsTestClient second = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk())) {
+            try (DtlsTestClient second = tunnel.connectDtls()) {
                 second.send((byte) 0x07, new byte[0]);
                 Thread.sleep(200);
                 gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 60, DataPlane.HEADROOM));
@@ -223,7 +234,7 @@ class DtlsChannelTest {
         Tunnel tunnel = openTunnel("dtls-junk");
         DataPlaneCounters counters = gateway.server.counters();
         try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk());
+             DtlsTestClient dtls = tunnel.connectDtls();
              DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             long garbage = counters.dtlsGarbageDropped.sum();
             long unknown = counters.dtlsUnknownSessionDropped.sum();
@@ -248,11 +259,7 @@ class DtlsChannelTest {
                     && counters.dtlsUnknownSessionDropped.sum() >= unknown + 1
                     && counters.dtlsOversizedHelloDropped.sum() >= oversized + 1);
 
-            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 40));
-            dtls.send((byte) 0x00, own);
-            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
-            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 80, DataPlane.HEADROOM));
-            assertThat(nextDtlsData(dtls)).hasSize(1 + 28 + 80);
+            assertCarriesDataBothWays(tunnel, dtls);
         }
     }
 
@@ -261,7 +268,7 @@ class DtlsChannelTest {
         Tunnel tunnel = openTunnel("dtls-rebinding");
         DataPlaneCounters counters = gateway.server.counters();
         try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk());
+             DtlsTestClient dtls = tunnel.connectDtls();
              DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
             dtls.send((byte) 0x00, own);
@@ -307,6 +314,120 @@ class DtlsChannelTest {
         }
     }
 
+    @Test
+    void aHelloWithoutCookieGetsOnlyAHelloVerifyRequestAndAllocatesNoHandshake() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-hvr");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls(); HelloSender client = new HelloSender(tunnel)) {
+            awaitNoHandshakeInFlight(gateway);
+            long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
+            client.send(client.hello);
+            byte[] reply = client.receive();
+            assertThat(ClientHellos.handshakeType(reply)).as("HelloVerifyRequest").isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
+            assertThat(ClientHellos.helloVerifyCookie(reply)).as("cookie").isNotEmpty();
+            // counted once the verifier has sent it, so possibly just after it arrived here
+            await("HelloVerifyRequest counted", () -> counters.dtlsHelloVerifyRequests.sum() == verifyRequests + 1);
+            assertThat(client.receive(300)).as("nothing but the HelloVerifyRequest").isNull();
+            assertThat(handshakesInFlight(gateway)).isZero();
+        }
+    }
+
+    @Test
+    void onlyTheCookieIssuedToThisAddressStartsAHandshake() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-cookie");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls(); HelloSender client = new HelloSender(tunnel);
+             HelloSender otherPort = new HelloSender(tunnel)) {
+            awaitNoHandshakeInFlight(gateway);
+            long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
+            byte[] cookie = client.earnCookie();
+
+            byte[] forged = cookie.clone();
+            forged[0] ^= 1;
+            client.send(ClientHellos.withCookie(client.hello, forged));
+            assertThat(ClientHellos.handshakeType(client.receive())).as("forged cookie answered with a new HelloVerifyRequest")
+                    .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
+            // the cookie is bound to the address it was sent to
+            otherPort.send(ClientHellos.withCookie(client.hello, cookie));
+            assertThat(ClientHellos.handshakeType(otherPort.receive())).as("cookie from another port answered with a new HelloVerifyRequest")
+                    .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
+            await("three HelloVerifyRequests counted", () -> counters.dtlsHelloVerifyRequests.sum() == verifyRequests + 3);
+            assertThat(handshakesInFlight(gateway)).isZero();
+
+            client.send(ClientHellos.withCookie(client.hello, cookie));
+            assertThat(ClientHellos.handshakeType(client.receive())).as("handshake answers with ServerHello")
+                    .isEqualTo(ClientHellos.SERVER_HELLO);
+            assertThat(handshakesInFlight(gateway)).isEqualTo(1);
+        }
+        // the tunnel is gone, so is its half-open handshake
+        awaitNoHandshakeInFlight(gateway);
+    }
+
+    @Test
+    void handshakesBeyondTheCapAreDroppedUntilOneEndsAndHalfOpenOnesTimeOut(@TempDir Path capState) throws Exception {
+        DataPlaneCounters counters;
+        try (TestGateway capped = new TestGateway(capState, "dtls: { maxHandshakes: 2 }\n")) {
+            counters = capped.server.counters();
+            Tunnel first = openTunnel(capped, "cap-1");
+            Tunnel second = openTunnel(capped, "cap-2");
+            Tunnel third = openTunnel(capped, "cap-3");
+            try (RecordTlsClient tls2 = second.tls(); RecordTlsClient tls3 = third.tls();
+                 HelloSender client1 = new HelloSender(first); HelloSender client2 = new HelloSender(second);
+                 HelloSender client3 = new HelloSender(third)) {
+                client1.startHandshake();
+                client2.startHandshake();
+                assertThat(handshakesInFlight(capped)).isEqualTo(2);
+
+                long limitDropped = counters.dtlsHandshakeLimitDropped.sum();
+                byte[] thirdHello = ClientHellos.withCookie(client3.hello, client3.earnCookie());
+                client3.send(thirdHello);
+                await("third handshake dropped at the cap", () -> counters.dtlsHandshakeLimitDropped.sum() == limitDropped + 1);
+                assertThat(handshakesInFlight(capped)).isEqualTo(2);
+                assertThat(client3.receive(300)).as("no ServerHello beyond the cap").isNull();
+
+                // the first tunnel closes, which aborts its handshake: the third client's retransmission gets the slot
+                long failed = counters.dtlsHandshakesFailed.sum();
+                first.tls().close();
+                await("first handshake aborted", () -> handshakesInFlight(capped) == 1);
+                client3.send(thirdHello);
+                assertThat(ClientHellos.handshakeType(client3.receive())).isEqualTo(ClientHellos.SERVER_HELLO);
+                assertThat(handshakesInFlight(capped)).isEqualTo(2);
+
+                // clients that never finish hold their slots only until the handshake timeout
+                await("half-open handshakes reaped", HANDSHAKE_TIMEOUT.plusSeconds(5), () -> handshakesInFlight(capped) == 0);
+                assertThat(counters.dtlsHandshakesFailed.sum()).as("the aborted one and the two timed out").isEqualTo(failed + 3);
+                // a fresh port: the old ones still hold the retransmitted flights of the timed-out handshakes
+                try (HelloSender retry = new HelloSender(second)) {
+                    retry.startHandshake();
+                }
+                assertThat(handshakesInFlight(capped)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aReplayOfTheEstablishingHelloFromAnotherPortIsDroppedAndTheChannelCarriesOn() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-hello-replay");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls();
+             HelloSender attacker = new HelloSender(tunnel)) {
+            assertCarriesDataBothWays(tunnel, dtls);
+            byte[] established = dtls.lastSentClientHello();
+            assertThat(ClientHellos.cookieOf(established)).as("the hello that passed the cookie exchange").isNotEmpty();
+            int inFlight = handshakesInFlight(gateway);
+            long replayed = counters.dtlsReplayedHelloDropped.sum();
+            long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
+
+            attacker.send(established);
+            await("replayed hello counted", () -> counters.dtlsReplayedHelloDropped.sum() == replayed + 1);
+            assertThat(attacker.receive(300)).as("no answer to the replay").isNull();
+            assertThat(counters.dtlsHelloVerifyRequests.sum()).isEqualTo(verifyRequests);
+            assertThat(handshakesInFlight(gateway)).isEqualTo(inFlight);
+            assertCarriesDataBothWays(tunnel, dtls);
+        }
+    }
+
     /** The next CSTP DATA frame; DPD requests from the gateway's timers (dpd is 2 s here) may come first. */
     static byte[] nextDataFrame(RecordTlsClient tls) throws Exception {
         byte[] record = tls.readRecord();
@@ -326,12 +447,89 @@ class DtlsChannelTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        await(what, Duration.ofSeconds(10), condition);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** A packet from the client's own address reaches the network, and one for it comes back over DTLS. */
+    private static void assertCarriesDataBothWays(Tunnel tunnel, DtlsTestClient dtls) throws Exception {
+        byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 40));
+        dtls.send((byte) 0x00, own);
+        assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).as("uplink over DTLS").isEqualTo(own);
+        gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 80, DataPlane.HEADROOM));
+        assertThat(nextDtlsData(dtls)).as("downlink over DTLS").hasSize(1 + 28 + 80);
+    }
+
+    private static int handshakesInFlight(TestGateway gateway) {
+        return gateway.server.dtls().orElseThrow().handshakesInFlight();
+    }
+
+    /** Handshakes of earlier tests (retired tunnels, timeouts) are gone, so counts in this test are its own. */
+    private static void awaitNoHandshakeInFlight(TestGateway gateway) throws InterruptedException {
+        await("no DTLS handshake in flight", HANDSHAKE_TIMEOUT.plusSeconds(5), () -> handshakesInFlight(gateway) == 0);
+    }
+
+    /**
+     * A UDP client that speaks only ClientHellos naming one tunnel (its App-ID as session_id, like openconnect):
+     * enough to pass the cookie exchange and start a handshake it never finishes.
+     */
+    private static final class HelloSender implements AutoCloseable {
+        final byte[] hello;
+        private final DatagramSocket socket;
+
+        HelloSender(Tunnel tunnel) throws Exception {
+            hello = ClientHellos.hello(ClientHellos.randomId(), ClientHellos.hex(tunnel.appId()), null);
+            socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            socket.connect(tunnel.dtlsAddress());
+        }
+
+        void send(byte[] datagram) throws Exception {
+            socket.send(new DatagramPacket(datagram, datagram.length));
+        }
+
+        /** The next datagram from the gateway; fails the test if none arrives within 5 s. */
+        byte[] receive() throws Exception {
+            byte[] datagram = receive(5000);
+            assertThat(datagram).as("a datagram from the gateway").isNotNull();
+            return datagram;
+        }
+
+        /** The next datagram from the gateway, or null if none arrives within {@code millis}. */
+        byte[] receive(int millis) throws Exception {
+            socket.setSoTimeout(millis);
+            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+            try {
+                socket.receive(packet);
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            }
+            return Arrays.copyOf(packet.getData(), packet.getLength());
+        }
+
+        /** Sends the hello without a cookie; returns the cookie of the HelloVerifyRequest that answers it. */
+        byte[] earnCookie() throws Exception {
+            send(hello);
+            return ClientHellos.helloVerifyCookie(receive());
+        }
+
+        /** The cookie exchange, then the hello with the cookie, answered by the ServerHello of a new handshake. */
+        void startHandshake() throws Exception {
+            send(ClientHellos.withCookie(hello, earnCookie()));
+            assertThat(ClientHellos.handshakeType(receive())).as("ServerHello").isEqualTo(ClientHellos.SERVER_HELLO);
+        }
+
+        @Override
+        public void close() {
+            socket.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.server;
 
+import io.github.tunnelgw.core.dtls.ClientHellos;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -18,6 +19,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A DTLS 1.2 PSK client (Bouncy Castle) speaking to the gateway's UDP listener the way openconnect does: identity
@@ -100,7 +103,17 @@ final class DtlsTestClient implements AutoCloseable {
 
     /** The last datagram this client sent, exactly as it went on the wire (for replay tests). */
     byte[] lastSentDatagram() {
-        return transport.lastSent.clone();
+        return transport.sent.getLast().clone();
+    }
+
+    /**
+     * The last ClientHello this client sent, exactly as it went on the wire: the one carrying the cookie, which
+     * started the handshake that established this client's channel (for replay tests).
+     */
+    byte[] lastSentClientHello() {
+        return transport.sent.reversed().stream()
+                .filter(datagram -> ClientHellos.handshakeType(datagram) == ClientHellos.CLIENT_HELLO)
+                .findFirst().orElseThrow().clone();
     }
 
     /** The local UDP address the DTLS records currently leave from. */
@@ -141,7 +154,8 @@ final class DtlsTestClient implements AutoCloseable {
     private static final class RebindableTransport implements DatagramTransport {
         private static final int LIMIT = 1472;
         volatile DatagramSocket socket;
-        volatile byte[] lastSent;
+        /** Every datagram sent, in order; a test client sends few. */
+        final List<byte[]> sent = new CopyOnWriteArrayList<>();
 
         RebindableTransport(DatagramSocket socket) {
             this.socket = socket;
@@ -172,7 +186,7 @@ final class DtlsTestClient implements AutoCloseable {
 
         @Override
         public void send(byte[] buf, int off, int len) throws IOException {
-            lastSent = Arrays.copyOfRange(buf, off, off + len);
+            sent.add(Arrays.copyOfRange(buf, off, off + len));
             socket.send(new DatagramPacket(buf, off, len));
         }
 
