@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends random bytes over TCP from the client namespace to the internal host ({@link TcpSource} to
@@ -22,10 +23,20 @@ final class TcpTransfer {
 
     /** @param directory where the sink's log and result file go */
     static TransferResult run(Topology topology, Path directory, int port, long bytes) {
+        return run(topology, directory, port, bytes, 0);
+    }
+
+    /**
+     * Like {@link #run(Topology, Path, int, long)}, sending no faster than {@code bytesPerSecond} (unpaced if 0).
+     *
+     * @param directory where the sink's log and result file go
+     */
+    static TransferResult run(Topology topology, Path directory, int port, long bytes, long bytesPerSecond) {
         Path resultFile = directory.resolve("sink-result.txt");
         try (BackgroundProcess sink = startSink(topology.internal(), port, resultFile, directory.resolve("sink.log"))) {
             CommandResult source = Commands.run(TRANSFER_TIMEOUT, topology.client().command(TestClasses.javaCommand(
-                    TcpSource.class, topology.internalHostAddress(), Integer.toString(port), Long.toString(bytes))), null);
+                    TcpSource.class, topology.internalHostAddress(), Integer.toString(port), Long.toString(bytes), "0",
+                    Long.toString(bytesPerSecond))), null);
             if (!source.succeeded()) {
                 throw new HarnessException("the TCP transfer failed on the sending side: " + source.describe()
                         + "\n--- sink log ---\n" + sink.log());
@@ -46,6 +57,23 @@ final class TcpTransfer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Runs {@link #run(Topology, Path, int, long, long)} on a thread of its own, so that a test can disturb the
+     * network while the transfer runs; the future fails with what the transfer threw.
+     */
+    static CompletableFuture<TransferResult> start(Topology topology, Path directory, int port, long bytes,
+                                                   long bytesPerSecond) {
+        CompletableFuture<TransferResult> result = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("tcp-transfer").start(() -> {
+            try {
+                result.complete(run(topology, directory, port, bytes, bytesPerSecond));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     /** Starts a {@link TcpSink} in {@code namespace} and returns once it listens. */
