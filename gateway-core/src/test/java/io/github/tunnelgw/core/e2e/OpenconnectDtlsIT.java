@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,20 +166,20 @@ class OpenconnectDtlsIT {
 
             PrometheusSamples before = fixture.metrics().scrape();
             int replacedBefore = occurrences(fixture.gateway().log(), REPLACED_CHANNEL);
-            CompletableFuture<TransferResult> transfer = TcpTransfer.start(topology, directory, SINK_PORT,
-                    PACED_TRANSFER_BYTES, PACED_BYTES_PER_SECOND);
-            awaitDtlsUplink(fixture, before, transfer);
-
-            List<byte[]> junk = new ArrayList<>(garbage());
-            for (int i = 0; i < UNKNOWN_SESSION_HELLOS; i++) {
-                junk.add(withRandomSessionId(hello));
+            TransferResult result;
+            try (TcpTransfer.Running transfer = TcpTransfer.start(topology, directory, SINK_PORT,
+                    PACED_TRANSFER_BYTES, PACED_BYTES_PER_SECOND)) {
+                awaitDtlsUplink(fixture, before, transfer);
+                List<byte[]> junk = new ArrayList<>(garbage());
+                for (int i = 0; i < UNKNOWN_SESSION_HELLOS; i++) {
+                    junk.add(withRandomSessionId(hello));
+                }
+                for (int i = 0; i < REPLAYED_HELLOS; i++) {
+                    junk.add(hello);
+                }
+                UdpSender.send(topology.client(), directory, "junk", topology.gatewayOuterAddress(), dtlsPort, junk);
+                result = transfer.await(TRANSFER_TIMEOUT);
             }
-            for (int i = 0; i < REPLAYED_HELLOS; i++) {
-                junk.add(hello);
-            }
-            UdpSender.send(topology.client(), directory, "junk", topology.gatewayOuterAddress(), dtlsPort, junk);
-
-            TransferResult result = transfer.get(TRANSFER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(result.receivedSha256()).isEqualTo(result.sentSha256());
             PrometheusSamples after = fixture.metrics().awaitUntil(METRICS_SETTLE,
                     s -> droppedSince(before, s, "garbage") >= GARBAGE_DATAGRAMS
@@ -225,22 +224,23 @@ class OpenconnectDtlsIT {
                 int dtlsPort = dtlsPort(run);
 
                 PrometheusSamples before = shortDpd.metrics().scrape();
-                CompletableFuture<TransferResult> transfer = TcpTransfer.start(topology, directory, SINK_PORT,
-                        PACED_TRANSFER_BYTES, PACED_BYTES_PER_SECOND);
-                awaitDtlsUplink(shortDpd, before, transfer);
                 PrometheusSamples blocked;
                 PrometheusSamples afterTransfer;
                 TransferResult result;
                 String table = "e2e_udp_block_" + topology.runId().replace('-', '_');
-                try (UdpBlock block = UdpBlock.insert(topology.client(), Topology.CLIENT_INTERFACE, table,
-                        topology.gatewayOuterAddress(), dtlsPort)) {
-                    Thread.sleep(2000); // what was in flight before the block has been processed
-                    blocked = shortDpd.metrics().scrape();
-                    assertThat(transfer).as("the transfer still runs when UDP is blocked").isNotDone();
-                    result = transfer.get(TRANSFER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                    afterTransfer = shortDpd.metrics().scrape();
-                    System.out.printf("[e2e] UDP blocked: %d bytes in %d ms%n%s", result.receivedBytes(),
-                            result.elapsed().toMillis(), block.listing());
+                try (TcpTransfer.Running transfer = TcpTransfer.start(topology, directory, SINK_PORT,
+                        PACED_TRANSFER_BYTES, PACED_BYTES_PER_SECOND)) {
+                    awaitDtlsUplink(shortDpd, before, transfer);
+                    try (UdpBlock block = UdpBlock.insert(topology.client(), Topology.CLIENT_INTERFACE, table,
+                            topology.gatewayOuterAddress(), dtlsPort)) {
+                        Thread.sleep(2000); // what was in flight before the block has been processed
+                        blocked = shortDpd.metrics().scrape();
+                        assertThat(transfer.isDone()).as("the transfer still runs when UDP is blocked").isFalse();
+                        result = transfer.await(TRANSFER_TIMEOUT);
+                        afterTransfer = shortDpd.metrics().scrape();
+                        System.out.printf("[e2e] UDP blocked: %d bytes in %d ms%n%s", result.receivedBytes(),
+                                result.elapsed().toMillis(), block.listing());
+                    }
                 }
                 assertThat(result.receivedSha256()).isEqualTo(result.sentSha256());
                 assertThat(run.output()).as("openconnect's DTLS DPD noticed")
@@ -291,7 +291,7 @@ class OpenconnectDtlsIT {
 
     /** Waits until the running transfer has sent {@link #DISTURB_AFTER_BYTES} over DTLS, and is not yet done. */
     private static void awaitDtlsUplink(GatewayFixture gateway, PrometheusSamples before,
-                                        CompletableFuture<TransferResult> transfer) {
+                                        TcpTransfer.Running transfer) {
         double start = dtlsBytes(before, "up");
         Poll.until("the transfer to send " + DISTURB_AFTER_BYTES + " bytes over DTLS", Duration.ofSeconds(60), () -> {
             if (transfer.isDone()) {

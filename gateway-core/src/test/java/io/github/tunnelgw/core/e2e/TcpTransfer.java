@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends random bytes over TCP from the client namespace to the internal host ({@link TcpSource} to
@@ -61,19 +64,64 @@ final class TcpTransfer {
 
     /**
      * Runs {@link #run(Topology, Path, int, long, long)} on a thread of its own, so that a test can disturb the
-     * network while the transfer runs; the future fails with what the transfer threw.
+     * network while the transfer runs.
      */
-    static CompletableFuture<TransferResult> start(Topology topology, Path directory, int port, long bytes,
-                                                   long bytesPerSecond) {
+    static Running start(Topology topology, Path directory, int port, long bytes, long bytesPerSecond) {
         CompletableFuture<TransferResult> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("tcp-transfer").start(() -> {
+        Thread thread = Thread.ofPlatform().daemon().name("tcp-transfer").start(() -> {
             try {
                 result.complete(run(topology, directory, port, bytes, bytesPerSecond));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
-        return result;
+        return new Running(thread, result);
+    }
+
+    /** A transfer on its own thread; close() interrupts it if it still runs, which kills its source and sink. */
+    static final class Running implements AutoCloseable {
+        private final Thread thread;
+        private final CompletableFuture<TransferResult> result;
+
+        private Running(Thread thread, CompletableFuture<TransferResult> result) {
+            this.thread = thread;
+            this.result = result;
+        }
+
+        boolean isDone() {
+            return result.isDone();
+        }
+
+        /** The result; an assertion error if the transfer failed or is not done within {@code timeout}. */
+        TransferResult await(Duration timeout) {
+            try {
+                return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("the transfer failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new AssertionError("the transfer did not finish within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HarnessException("interrupted while waiting for the transfer", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!result.isDone()) {
+                thread.interrupt();
+            }
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "transfer " + result;
+        }
     }
 
     /** Starts a {@link TcpSink} in {@code namespace} and returns once it listens. */
