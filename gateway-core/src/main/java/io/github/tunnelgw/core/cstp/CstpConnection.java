@@ -47,8 +47,13 @@ public final class CstpConnection implements TunnelConnection, ClientRoute {
         return route;
     }
 
-    /** The client sent data over CSTP: it has given up on DTLS for now, so the downlink follows (reference §5.5). */
-    public void dataArrivedOverCstp() {
+    /**
+     * The client sent an IP packet of {@code length} bytes over CSTP: counted, and as the client has given up on DTLS
+     * for now, the downlink follows (reference §5.5).
+     */
+    public void dataArrivedOverCstp(int length) {
+        counters.cstpUplinkPackets.increment();
+        counters.cstpUplinkBytes.add(length);
         route.useFallback();
     }
 
@@ -61,6 +66,8 @@ public final class CstpConnection implements TunnelConnection, ClientRoute {
             return;
         }
         session.markData(System.nanoTime());
+        counters.cstpDownlinkPackets.increment();
+        counters.cstpDownlinkBytes.add(packet.readableBytes());
         channel.writeAndFlush(CstpFrame.prependDataHeader(packet), channel.voidPromise());
     }
 

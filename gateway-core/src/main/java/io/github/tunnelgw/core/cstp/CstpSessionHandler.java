@@ -46,7 +46,7 @@ public final class CstpSessionHandler extends ChannelInboundHandlerAdapter {
             case CstpFrame.DATA -> {
                 frame.skipBytes(CstpFrame.HEADER_LENGTH);
                 session.markData(now);
-                connection.dataArrivedOverCstp();
+                connection.dataArrivedOverCstp(frame.readableBytes());
                 uplink.forward(leasedAddress, frame, leasedAddress);
                 frame.release();
             }

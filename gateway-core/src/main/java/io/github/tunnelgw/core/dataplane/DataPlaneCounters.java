@@ -21,6 +21,13 @@ public final class DataPlaneCounters {
     /** Uplink packets the tun device refused. */
     public final LongAdder egressDropped = new LongAdder();
 
+    /** Uplink IP packets and bytes that arrived in CSTP DATA frames on the TLS connection (before forwarding). */
+    public final LongAdder cstpUplinkPackets = new LongAdder();
+    public final LongAdder cstpUplinkBytes = new LongAdder();
+    /** Downlink IP packets and bytes sent in CSTP DATA frames, including those too big for DTLS. */
+    public final LongAdder cstpDownlinkPackets = new LongAdder();
+    public final LongAdder cstpDownlinkBytes = new LongAdder();
+
     /** Uplink IP packets and bytes that arrived over DTLS (a part of uplinkPackets/uplinkBytes once forwarded). */
     public final LongAdder dtlsUplinkPackets = new LongAdder();
     public final LongAdder dtlsUplinkBytes = new LongAdder();

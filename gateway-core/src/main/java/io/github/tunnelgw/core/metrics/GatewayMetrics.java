@@ -46,6 +46,10 @@ public final class GatewayMetrics {
         counter("gateway.dropped.packets", counters.noRouteDropped, "reason", "no_route");
         counter("gateway.dropped.packets", counters.congestionDropped, "reason", "congestion");
         counter("gateway.dropped.packets", counters.egressDropped, "reason", "egress");
+        counter("gateway.cstp.packets", counters.cstpUplinkPackets, "direction", "up");
+        counter("gateway.cstp.packets", counters.cstpDownlinkPackets, "direction", "down");
+        counter("gateway.cstp.bytes", counters.cstpUplinkBytes, "direction", "up");
+        counter("gateway.cstp.bytes", counters.cstpDownlinkBytes, "direction", "down");
         counter("gateway.dtls.packets", counters.dtlsUplinkPackets, "direction", "up");
         counter("gateway.dtls.packets", counters.dtlsDownlinkPackets, "direction", "down");
         counter("gateway.dtls.bytes", counters.dtlsUplinkBytes, "direction", "up");

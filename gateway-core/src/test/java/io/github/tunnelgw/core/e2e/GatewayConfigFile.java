@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Writes the gateway's YAML config for a {@link Topology}; the constants are what the tests expect clients to get. */
 final class GatewayConfigFile {
@@ -29,7 +32,10 @@ final class GatewayConfigFile {
         return write(file, topology, stateDirectory, "");
     }
 
-    /** The topology's config followed by {@code extraYaml} (top-level keys the base does not set, e.g. {@code auth}). */
+    /**
+     * The topology's config followed by {@code extraYaml}: top-level keys the base does not set (e.g. {@code auth}),
+     * or ones that replace the base's line for that key (e.g. {@code timeouts} with a short dpd).
+     */
     static Path write(Path file, Topology topology, Path stateDirectory, String extraYaml) {
         String yaml = """
                 # written by the end-to-end harness for run %s
@@ -48,8 +54,25 @@ final class GatewayConfigFile {
                 metrics: { enabled: true, listen: "%s" }
                 """.formatted(topology.runId(), LISTEN_PORT, CLIENT_NETWORK, DNS_SERVER, DOMAIN, DOMAIN,
                 topology.internalNetwork(), topology.excludedNetwork(), TUN_PREFIX, Topology.GATEWAY_INNER_INTERFACE,
-                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN) + extraYaml;
-        return writeText(file, yaml);
+                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN);
+        return writeText(file, withoutKeysOf(extraYaml, yaml) + extraYaml);
+    }
+
+    /** {@code base} without its top-level lines whose key {@code extraYaml} sets at the top level too. */
+    static String withoutKeysOf(String extraYaml, String base) {
+        Set<String> replaced = extraYaml.lines().map(GatewayConfigFile::topLevelKey).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        return base.lines().filter(line -> !replaced.contains(topLevelKey(line)))
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** The key of a top-level {@code key: ...} line, or null for indented lines, comments and others. */
+    private static String topLevelKey(String line) {
+        int colon = line.indexOf(':');
+        if (colon <= 0 || Character.isWhitespace(line.charAt(0)) || line.startsWith("#") || line.startsWith("-")) {
+            return null;
+        }
+        return line.substring(0, colon);
     }
 
     /** A valid config that needs no topology, for subcommands that open no socket. */

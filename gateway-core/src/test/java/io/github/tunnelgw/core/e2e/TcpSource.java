@@ -12,9 +12,11 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Sending end of a TCP transfer, run in the client namespace: {@code TcpSource <host> <port> <bytes> [holdMillis]}.
- * Sends that many random bytes, optionally keeps the connection idle for {@code holdMillis} (blocked in a read, as
- * a VPN client waits for its server), closes its sending side and waits for the receiver to close. Prints
+ * Sending end of a TCP transfer, run in the client namespace:
+ * {@code TcpSource <host> <port> <bytes> [holdMillis [bytesPerSecond]]}. Sends that many random bytes (no faster
+ * than {@code bytesPerSecond} if that is positive, so that a transfer lasts long enough to be disturbed), optionally
+ * keeps the connection idle for {@code holdMillis} (blocked in a read, as a VPN client waits for its server), closes
+ * its sending side and waits for the receiver to close. Prints
  * {@code sha256=}, {@code bytes=} and {@code millis=}. Exits 3, printing {@code aborted: ...}, if the connection is
  * torn down under it, and 4 if it cannot connect. Uses only the JDK.
  */
@@ -28,14 +30,15 @@ public final class TcpSource {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: TcpSource <host> <port> <bytes> [holdMillis]");
+        if (args.length < 3 || args.length > 5) {
+            System.err.println("usage: TcpSource <host> <port> <bytes> [holdMillis [bytesPerSecond]]");
             System.exit(2);
         }
         String host = args[0];
         int port = Integer.parseInt(args[1]);
         long total = Long.parseLong(args[2]);
-        int holdMillis = args.length == 4 ? Integer.parseInt(args[3]) : 0;
+        int holdMillis = args.length >= 4 ? Integer.parseInt(args[3]) : 0;
+        long bytesPerSecond = args.length == 5 ? Long.parseLong(args[4]) : 0;
         long started = System.nanoTime();
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         try (Socket socket = new Socket()) {
@@ -45,7 +48,7 @@ public final class TcpSource {
                 System.out.println("cannot connect to " + host + ":" + port + ": " + e);
                 System.exit(EXIT_CANNOT_CONNECT);
             }
-            send(socket.getOutputStream(), total, sha256);
+            send(socket.getOutputStream(), total, bytesPerSecond, sha256);
             if (holdMillis > 0) {
                 hold(socket, holdMillis);
             }
@@ -60,10 +63,18 @@ public final class TcpSource {
         System.out.println("millis=" + (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void send(OutputStream out, long total, MessageDigest sha256) throws Exception {
+    private static void send(OutputStream out, long total, long bytesPerSecond, MessageDigest sha256) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] chunk = new byte[64 * 1024];
+        long started = System.nanoTime();
         for (long sent = 0; sent < total; ) {
+            if (bytesPerSecond > 0) {
+                long due = started + sent * 1_000_000_000L / bytesPerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
             int n = (int) Math.min(chunk.length, total - sent);
             random.nextBytes(chunk);
             out.write(chunk, 0, n);

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends random bytes over TCP from the client namespace to the internal host ({@link TcpSource} to
@@ -22,10 +26,20 @@ final class TcpTransfer {
 
     /** @param directory where the sink's log and result file go */
     static TransferResult run(Topology topology, Path directory, int port, long bytes) {
+        return run(topology, directory, port, bytes, 0);
+    }
+
+    /**
+     * Like {@link #run(Topology, Path, int, long)}, sending no faster than {@code bytesPerSecond} (unpaced if 0).
+     *
+     * @param directory where the sink's log and result file go
+     */
+    static TransferResult run(Topology topology, Path directory, int port, long bytes, long bytesPerSecond) {
         Path resultFile = directory.resolve("sink-result.txt");
         try (BackgroundProcess sink = startSink(topology.internal(), port, resultFile, directory.resolve("sink.log"))) {
             CommandResult source = Commands.run(TRANSFER_TIMEOUT, topology.client().command(TestClasses.javaCommand(
-                    TcpSource.class, topology.internalHostAddress(), Integer.toString(port), Long.toString(bytes))), null);
+                    TcpSource.class, topology.internalHostAddress(), Integer.toString(port), Long.toString(bytes), "0",
+                    Long.toString(bytesPerSecond))), null);
             if (!source.succeeded()) {
                 throw new HarnessException("the TCP transfer failed on the sending side: " + source.describe()
                         + "\n--- sink log ---\n" + sink.log());
@@ -45,6 +59,68 @@ final class TcpTransfer {
                     Duration.ofMillis(Long.parseLong(KeyValueText.require(sent, "millis", "the source's output"))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs {@link #run(Topology, Path, int, long, long)} on a thread of its own, so that a test can disturb the
+     * network while the transfer runs.
+     */
+    static Running start(Topology topology, Path directory, int port, long bytes, long bytesPerSecond) {
+        CompletableFuture<TransferResult> result = new CompletableFuture<>();
+        Thread thread = Thread.ofPlatform().daemon().name("tcp-transfer").start(() -> {
+            try {
+                result.complete(run(topology, directory, port, bytes, bytesPerSecond));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return new Running(thread, result);
+    }
+
+    /** A transfer on its own thread; close() interrupts it if it still runs, which kills its source and sink. */
+    static final class Running implements AutoCloseable {
+        private final Thread thread;
+        private final CompletableFuture<TransferResult> result;
+
+        private Running(Thread thread, CompletableFuture<TransferResult> result) {
+            this.thread = thread;
+            this.result = result;
+        }
+
+        boolean isDone() {
+            return result.isDone();
+        }
+
+        /** The result; an assertion error if the transfer failed or is not done within {@code timeout}. */
+        TransferResult await(Duration timeout) {
+            try {
+                return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("the transfer failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new AssertionError("the transfer did not finish within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HarnessException("interrupted while waiting for the transfer", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!result.isDone()) {
+                thread.interrupt();
+            }
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "transfer " + result;
         }
     }
 

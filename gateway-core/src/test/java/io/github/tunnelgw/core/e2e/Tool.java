@@ -22,7 +22,8 @@ enum Tool {
     CURL("curl", "curl"),
     SS("ss", "iproute2"),
     KILL("kill", "procps"),
-    SYSCTL("sysctl", "procps");
+    SYSCTL("sysctl", "procps"),
+    TCPDUMP("tcpdump", "tcpdump");
 
     private static final List<String> FALLBACK_DIRECTORIES = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
             "/usr/bin", "/sbin", "/bin");

@@ -11,7 +11,8 @@
  *
  * <p>Run as root: {@code mvn verify} (or {@code bin/test}); the classes named {@code *IT} run in failsafe's
  * integration-test phase, after {@code package} built what {@code bin/gateway} runs. {@code -Dgateway.e2e=false}
- * skips them; otherwise a missing prerequisite (root, ip, nft, openconnect, curl, ss, ping) fails them. Logs,
+ * skips them; otherwise a missing prerequisite (root, ip, nft, openconnect, curl, ss, ping; tcpdump for the tests
+ * that capture) fails them. Logs,
  * connect-script records and results stay in {@code gateway-core/target/e2e/<TestClass>/} for diagnosis.
  * Namespaces and processes are removed in close(); a shutdown hook does it if the JVM ends early, and the next run
  * removes namespaces left by a run that was killed outright.

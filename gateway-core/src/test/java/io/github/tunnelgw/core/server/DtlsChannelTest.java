@@ -147,13 +147,25 @@ class DtlsChannelTest {
             assertThat(down[0]).isEqualTo((byte) 0x00);
             assertThat(counters.dtlsDownlinkPackets.sum()).isEqualTo(dtlsDown + 1);
 
-            // the client sends DATA over CSTP: the downlink follows it to CSTP
+            // the client sends DATA over CSTP: the downlink follows it to CSTP, and both count as CSTP traffic
+            long cstpUpBytes = counters.cstpUplinkBytes.sum();
+            long cstpUpPackets = counters.cstpUplinkPackets.sum();
+            long cstpDownBytes = counters.cstpDownlinkBytes.sum();
+            long cstpDownPackets = counters.cstpDownlinkPackets.sum();
+            long dtlsUpBytes = counters.dtlsUplinkBytes.sum();
+            long dtlsDownBytes = counters.dtlsDownlinkBytes.sum();
             tls.write(frame(CstpFrame.DATA, own));
             assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            assertThat(counters.cstpUplinkBytes.sum()).isEqualTo(cstpUpBytes + own.length);
+            assertThat(counters.cstpUplinkPackets.sum()).isEqualTo(cstpUpPackets + 1);
             gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 101, DataPlane.HEADROOM));
             byte[] overCstp = nextDataFrame(tls);
             assertThat(overCstp).hasSize(8 + 28 + 101);
             assertThat(overCstp[6]).isEqualTo(CstpFrame.DATA);
+            assertThat(counters.cstpDownlinkBytes.sum()).isEqualTo(cstpDownBytes + 28 + 101);
+            assertThat(counters.cstpDownlinkPackets.sum()).isEqualTo(cstpDownPackets + 1);
+            assertThat(counters.dtlsUplinkBytes.sum()).as("nothing of it counted as DTLS").isEqualTo(dtlsUpBytes);
+            assertThat(counters.dtlsDownlinkBytes.sum()).isEqualTo(dtlsDownBytes);
 
             // valid DTLS traffic again (a keepalive): back to DTLS
             dtls.send((byte) 0x07, new byte[0]);
