@@ -14,6 +14,7 @@ import io.github.tunnelgw.core.session.Session;
 import io.github.tunnelgw.core.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,8 +47,9 @@ import java.util.concurrent.TimeUnit;
  *     ChannelSwitch, {@link CstpConnection#deliver} (writability, data stamp, header prepended in place) and
  *     {@code writeAndFlush} through the pipeline to the discarding end. The packet buffer is reused.</li>
  * <li>{@code downlinkCstpFromTunBuffer}: the same, but each packet first gets its own buffer as the tun reader gives
- *     it one (a pooled direct buffer of headroom + MTU from {@link PooledByteBufAllocator#DEFAULT}, filled by a copy
- *     standing in for read(2)); the buffer is released at the discarding end, as after the socket write.</li>
+ *     it one (a pooled direct buffer of headroom + MTU from {@link PooledByteBufAllocator#DEFAULT}, filled at its
+ *     memory address by a copy standing in for read(2), as TunQueue.read passes the address to the kernel); the
+ *     buffer is released at the discarding end, as after the socket write.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -73,6 +76,7 @@ public class PacketSwitchBenchmark {
     private ByteBuf uplinkPacket;
     private ByteBuf uplinkFrame;
     private ByteBuf downlinkPacket;
+    private MemorySegment tunPacket;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -94,6 +98,13 @@ public class PacketSwitchBenchmark {
         uplinkFrame = CstpFrame.prependDataHeader(
                 Fixtures.ipv4(lease, Fixtures.INTERNAL_HOST, packetSize, CstpFrame.HEADER_LENGTH));
         downlinkPacket = Fixtures.ipv4(Fixtures.INTERNAL_HOST, lease, packetSize, DataPlane.HEADROOM);
+        tunPacket = MemorySegment.ofArray(ByteBufUtil.getBytes(downlinkPacket));
+        ByteBuf probe = tunAllocator.directBuffer(16);
+        boolean addressable = probe.hasMemoryAddress();
+        probe.release();
+        if (!addressable) {
+            throw new IllegalStateException("the tun reader's buffers have no memory address here");
+        }
     }
 
     @TearDown(Level.Trial)
@@ -127,11 +138,15 @@ public class PacketSwitchBenchmark {
     }
 
     @Benchmark
+    @SuppressWarnings("restricted") // reinterpret: native access is enabled by @Fork, as bin/gateway enables it
     public void downlinkCstpFromTunBuffer() {
         int capacity = DataPlane.HEADROOM + TUN_MTU;
         ByteBuf buf = tunAllocator.directBuffer(capacity, capacity);
         buf.writerIndex(DataPlane.HEADROOM).readerIndex(DataPlane.HEADROOM);
-        buf.writeBytes(downlinkPacket, DataPlane.HEADROOM, packetSize);
+        // read(2) as TunQueue.read does it: into the buffer's memory address, the indexes moved by hand.
+        MemorySegment.copy(tunPacket, 0, MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(capacity),
+                DataPlane.HEADROOM, packetSize);
+        buf.writerIndex(DataPlane.HEADROOM + packetSize);
         downlink.onTunPacket(buf);
     }
 }
