@@ -1,0 +1,21 @@
+package io.github.tunnelgw.bench;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the benchmark threads as Netty's {@code FastThreadLocalThread}s, the kind of thread Netty's event loops run
+ * on. Netty 4.2 recycles buffer wrappers (pooled buffers, slices, write tasks) only on such threads; on any other
+ * thread each one is a new object. JMH's own threads are plain ones, like the gateway's tun reader threads; this
+ * executor stands for the event loops (CSTP decode and uplink, DTLS receive). Selected by run.sh with
+ * {@code JMH_THREADS=netty}, i.e. {@code -Djmh.executor=CUSTOM -Djmh.executor.class=<this class>} in the forked JVM.
+ */
+public final class NettyThreadExecutor extends ThreadPoolExecutor {
+    public NettyThreadExecutor(int threads, String prefix) {
+        super(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory(prefix, true));
+    }
+}

@@ -1,0 +1,266 @@
+package io.github.tunnelgw.core.dtls;
+
+import io.github.tunnelgw.bench.Fixtures;
+import io.github.tunnelgw.core.dataplane.ChannelSwitch;
+import io.github.tunnelgw.core.dataplane.DataPlane;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.core.net.Ipv4Cidr;
+import io.github.tunnelgw.core.session.LeasePool;
+import io.github.tunnelgw.core.session.Session;
+import io.github.tunnelgw.core.dataplane.RouteTable;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import org.bouncycastle.tls.BasicTlsPSKIdentity;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
+import org.bouncycastle.tls.PSKTlsClient;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DTLS 1.2 records of one established association, TLS_PSK_WITH_AES_256_GCM_SHA384 with Bouncy Castle's JCA crypto
+ * as {@link DtlsServer} creates it. Setup runs a real handshake between the production server side
+ * ({@link OpenconnectPskServer} over a {@link DatagramBridge} on an EmbeddedChannel) and a BC PSK client over an
+ * in-memory transport, then builds the {@link DtlsAssociation} as the datagram handler does. Records carry the type
+ * byte and an IP packet of {@code packetSize} bytes.
+ *
+ * <ul>
+ * <li>{@code seal}: BC's {@link DTLSTransport#send} on the client side: record header, AES-256-GCM encryption, the
+ *     datagram copied into memory. The bare record-layer cost of one encryption.</li>
+ * <li>{@code downlinkDeliver}: {@link DtlsAssociation#deliver}, the production downlink: writability, data stamp,
+ *     copy into the association's buffer, BC seal, {@link DatagramBridge#send} (direct buffer from the channel's
+ *     allocator, DatagramPacket, writeAndFlush through the pipeline to a discarding end instead of the socket).</li>
+ * <li>{@code sealThenReceive}: the client seals one record ({@code seal}) and the production uplink takes it:
+ *     {@link DtlsAssociation#receive(ByteBuf, long)} (copy in, BC decrypt and replay check, route preference, data
+ *     stamp, counters, {@link UplinkPath#forward} to an in-memory egress). BC refuses a replayed record, so every
+ *     operation needs a fresh one; decryption is about {@code sealThenReceive - seal}.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Fork(jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms64m", "-Xmx512m"}) // as bin/gateway and bench/compare.sh
+public class DtlsRecordBenchmark {
+    private static final int LINK_MTU = 1500;
+    /** What the datagram handler gives a peer over IPv4: link MTU minus IP and UDP headers. */
+    private static final int DATAGRAM_LIMIT = LINK_MTU - 20 - 8;
+
+    @Param({"64", "1400"})
+    public int packetSize;
+
+    private final DataPlaneCounters counters = new DataPlaneCounters();
+    private final Fixtures.CountingEgress egress = new Fixtures.CountingEgress();
+    private final Fixtures.CountingEgress cstpFallback = new Fixtures.CountingEgress();
+    private ClientTransport clientSide;
+    private ServerSocketEnd serverSide;
+    private EmbeddedChannel channel;
+    private DTLSTransport client;
+    private DtlsAssociation association;
+    private byte[] uplinkRecord;
+    private ByteBuf uplinkDatagram;
+    private ByteBuf downlinkPacket;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        SecureRandom random = new SecureRandom();
+        TlsCrypto crypto = new JcaTlsCryptoProvider().create(random);
+        byte[] psk = new byte[PskNegotiation.PSK_LENGTH];
+        random.nextBytes(psk);
+
+        clientSide = new ClientTransport();
+        serverSide = new ServerSocketEnd(clientSide);
+        channel = new EmbeddedChannel(serverSide);
+        InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+        DatagramBridge bridge = new DatagramBridge(channel, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
+        clientSide.server = bridge;
+
+        FutureTask<DTLSTransport> accept = new FutureTask<>(
+                () -> new DTLSServerProtocol().accept(new OpenconnectPskServer(crypto, psk), bridge));
+        Thread.ofPlatform().name("dtls-bench-handshake").start(accept);
+        AesGcmPskClient pskClient = new AesGcmPskClient(crypto, psk);
+        client = new DTLSClientProtocol().connect(pskClient, clientSide);
+        DTLSTransport server = accept.get(30, TimeUnit.SECONDS);
+        if (pskClient.cipherSuite() != CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384) {
+            throw new IllegalStateException("negotiated cipher suite " + pskClient.cipherSuite());
+        }
+        clientSide.established = true;
+        serverSide.established = true;
+
+        LeasePool pool = new LeasePool(Ipv4Cidr.parse("10.250.0.0/24"));
+        Session session = Fixtures.registry(pool, new RouteTable(pool.capacity(), pool::indexOf))
+                .open(Fixtures.principal("bench"));
+        int lease = pool.acquire();
+        ChannelSwitch route = new ChannelSwitch(packet -> {
+            cstpFallback.write(packet, 0);
+            packet.release();
+        });
+        DtlsTicket ticket = new DtlsTicket(AppId.random(random), psk, session, lease, route);
+        ClientHelloInspector.Result hello = new ClientHelloInspector.Result(ClientHelloInspector.Rejection.NONE,
+                ticket.appId, 1, 2, 3, 4);
+        association = new DtlsAssociation(ticket, hello, server, bridge, channel, new UplinkPath(egress, counters),
+                counters, System.nanoTime());
+        ticket.current = association;
+        for (byte[] early : bridge.goDirect()) {
+            association.receive(early, early.length, System.nanoTime());
+        }
+        route.prefer(association);
+
+        ByteBuf packet = Fixtures.ipv4(lease, Fixtures.INTERNAL_HOST, packetSize, 1);
+        packet.readerIndex(0).setByte(0, DtlsAssociation.DATA);
+        uplinkRecord = ByteBufUtil.getBytes(packet);
+        packet.release();
+        uplinkDatagram = Unpooled.wrappedBuffer(clientSide.sent);
+        downlinkPacket = Fixtures.ipv4(Fixtures.INTERNAL_HOST, lease, packetSize, DataPlane.HEADROOM);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        long failed = counters.dtlsUndecryptableDropped.sum() + counters.malformedDropped.sum()
+                + counters.spoofedDropped.sum() + counters.congestionDropped.sum() + cstpFallback.packets;
+        if (failed != 0 || association.isClosed()) {
+            throw new IllegalStateException("DTLS path left its fast path (" + failed + " packets dropped or sent "
+                    + "over CSTP, association closed: " + association.isClosed() + ")");
+        }
+        association.close();
+        client.close();
+        channel.finishAndReleaseAll();
+        downlinkPacket.release();
+    }
+
+    @Benchmark
+    public int seal() throws IOException {
+        client.send(uplinkRecord, 0, uplinkRecord.length);
+        return clientSide.sentLength;
+    }
+
+    @Benchmark
+    public void downlinkDeliver() {
+        association.deliver(downlinkPacket.retain());
+    }
+
+    @Benchmark
+    public int sealThenReceive() throws IOException {
+        client.send(uplinkRecord, 0, uplinkRecord.length);
+        uplinkDatagram.setIndex(0, clientSide.sentLength);
+        return association.receive(uplinkDatagram, System.nanoTime());
+    }
+
+    /** The openconnect side: DTLS 1.2 only, the AES-256-GCM PSK suite only. */
+    private static final class AesGcmPskClient extends PSKTlsClient {
+        AesGcmPskClient(TlsCrypto crypto, byte[] psk) {
+            super(crypto, new BasicTlsPSKIdentity("psk", psk));
+        }
+
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return ProtocolVersion.DTLSv12.only();
+        }
+
+        @Override
+        protected int[] getSupportedCipherSuites() {
+            return new int[]{CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384};
+        }
+
+        int cipherSuite() {
+            return context.getSecurityParametersConnection().getCipherSuite();
+        }
+    }
+
+    /**
+     * The client's datagram transport in memory. During the handshake it hands datagrams to the server's bridge and
+     * waits for the server's; once established it keeps the last datagram sent, in one reused array.
+     */
+    private static final class ClientTransport implements DatagramTransport {
+        final BlockingQueue<byte[]> fromServer = new LinkedBlockingQueue<>();
+        final byte[] sent = new byte[DATAGRAM_LIMIT];
+        int sentLength;
+        volatile boolean established;
+        DatagramBridge server;
+
+        @Override
+        public int getReceiveLimit() {
+            return DATAGRAM_LIMIT;
+        }
+
+        @Override
+        public int getSendLimit() {
+            return DATAGRAM_LIMIT;
+        }
+
+        @Override
+        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+            byte[] datagram;
+            try {
+                datagram = fromServer.poll(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (datagram == null) {
+                return -1;
+            }
+            int n = Math.min(datagram.length, len);
+            System.arraycopy(datagram, 0, buf, off, n);
+            return n;
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) {
+            if (established) {
+                System.arraycopy(buf, off, sent, 0, len);
+                sentLength = len;
+            } else if (!server.offer(Unpooled.wrappedBuffer(buf, off, len))) {
+                throw new IllegalStateException("the server's handshake queue is full");
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Where the server's datagrams would meet the UDP socket: to the client during the handshake, then dropped. */
+    private static final class ServerSocketEnd extends Fixtures.DiscardingWrites {
+        private final ClientTransport client;
+        volatile boolean established;
+
+        ServerSocketEnd(ClientTransport client) {
+            this.client = client;
+        }
+
+        @Override
+        protected void seen(Object msg) {
+            if (!established) {
+                client.fromServer.add(ByteBufUtil.getBytes(((DatagramPacket) msg).content()));
+            }
+        }
+    }
+}
