@@ -12,7 +12,15 @@ import io.github.tunnelgw.core.dataplane.RouteTable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.CipherSuite;
@@ -49,15 +57,17 @@ import java.util.concurrent.TimeUnit;
  * DTLS 1.2 records of one established association, TLS_PSK_WITH_AES_256_GCM_SHA384 with Bouncy Castle's JCA crypto
  * as {@link DtlsServer} creates it. Setup runs a real handshake between the production server side
  * ({@link OpenconnectPskServer} over a {@link DatagramBridge} on an EmbeddedChannel) and a BC PSK client over an
- * in-memory transport, then builds the {@link DtlsAssociation} as the datagram handler does. Records carry the type
- * byte and an IP packet of {@code packetSize} bytes.
+ * in-memory transport, then builds the {@link DtlsAssociation} as the datagram handler does. Once established, the
+ * server's records leave as production's do: {@link SocketSender} on a real epoll UDP socket, to a loopback socket
+ * that never reads (the kernel drops what it receives). Records carry the type byte and an IP packet of
+ * {@code packetSize} bytes.
  *
  * <ul>
  * <li>{@code seal}: BC's {@link DTLSTransport#send} on the client side: record header, AES-256-GCM encryption, the
  *     datagram copied into memory. The bare record-layer cost of one encryption.</li>
  * <li>{@code downlinkDeliver}: {@link DtlsAssociation#deliver}, the production downlink: writability, data stamp,
- *     copy into the association's buffer, BC seal, {@link DatagramBridge#send} (direct buffer from the channel's
- *     allocator, DatagramPacket, writeAndFlush through the pipeline to a discarding end instead of the socket).</li>
+ *     copy into the association's buffer, BC seal, {@link DatagramBridge#send} ({@link SocketSender}: copy into the
+ *     thread's direct scratch buffer and one {@code sendto} system call on loopback).</li>
  * <li>{@code sealThenReceive}: the client seals one record ({@code seal}) and the production uplink takes it:
  *     {@link DtlsAssociation#receive(ByteBuf, long)} (copy in, BC decrypt and replay check, route preference, data
  *     stamp, counters, {@link UplinkPath#forward} to an in-memory egress). BC refuses a replayed record, so every
@@ -82,6 +92,9 @@ public class DtlsRecordBenchmark {
     private ClientTransport clientSide;
     private ServerSocketEnd serverSide;
     private EmbeddedChannel channel;
+    private EventLoopGroup socketLoop;
+    private Channel listener;
+    private Channel sink;
     private DTLSTransport client;
     private DtlsAssociation association;
     private byte[] uplinkRecord;
@@ -98,8 +111,12 @@ public class DtlsRecordBenchmark {
         clientSide = new ClientTransport();
         serverSide = new ServerSocketEnd(clientSide);
         channel = new EmbeddedChannel(serverSide);
-        InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
-        DatagramBridge bridge = new DatagramBridge(channel, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
+        socketLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        listener = udpSocket(socketLoop, true);
+        sink = udpSocket(socketLoop, false);
+        InetSocketAddress peer = (InetSocketAddress) sink.localAddress();
+        SocketSender socket = SocketSender.of(listener, counters.congestionDropped, counters.dtlsSendErrors);
+        DatagramBridge bridge = new DatagramBridge(channel, socket, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
         clientSide.server = bridge;
 
         FutureTask<DTLSTransport> accept = new FutureTask<>(
@@ -125,7 +142,7 @@ public class DtlsRecordBenchmark {
         DtlsTicket ticket = new DtlsTicket(AppId.random(random), psk, session, lease, route);
         ClientHelloInspector.Result hello = new ClientHelloInspector.Result(ClientHelloInspector.Rejection.NONE,
                 ticket.appId, 1, 2, 3, 4);
-        association = new DtlsAssociation(ticket, hello, server, bridge, channel, new UplinkPath(egress, counters),
+        association = new DtlsAssociation(ticket, hello, server, bridge, new UplinkPath(egress, counters),
                 counters, System.nanoTime());
         ticket.current = association;
         for (byte[] early : bridge.goDirect()) {
@@ -144,7 +161,8 @@ public class DtlsRecordBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         long failed = counters.dtlsUndecryptableDropped.sum() + counters.malformedDropped.sum()
-                + counters.spoofedDropped.sum() + counters.congestionDropped.sum() + cstpFallback.packets;
+                + counters.spoofedDropped.sum() + counters.congestionDropped.sum() + counters.dtlsSendErrors.sum()
+                + cstpFallback.packets;
         if (failed != 0 || association.isClosed()) {
             throw new IllegalStateException("DTLS path left its fast path (" + failed + " packets dropped or sent "
                     + "over CSTP, association closed: " + association.isClosed() + ")");
@@ -152,7 +170,18 @@ public class DtlsRecordBenchmark {
         association.close();
         client.close();
         channel.finishAndReleaseAll();
+        listener.close().syncUninterruptibly();
+        sink.close().syncUninterruptibly();
+        socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         downlinkPacket.release();
+    }
+
+    /** A UDP socket on loopback; the sink does not read, so what it is sent fills its buffer and is then dropped. */
+    private static Channel udpSocket(EventLoopGroup loop, boolean autoRead) throws InterruptedException {
+        return new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
+                .option(ChannelOption.AUTO_READ, autoRead)
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
     @Benchmark
