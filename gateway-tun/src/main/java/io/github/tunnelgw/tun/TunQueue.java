@@ -99,7 +99,7 @@ public final class TunQueue {
 
     /**
      * Writes the readable bytes as one packet. The reader index does not move. A buffer without a memory address
-     * (heap or composite) is first copied into a per-thread direct scratch buffer.
+     * and no single NIO view (heap or composite) is first copied into a per-thread direct scratch buffer.
      *
      * @return true if the kernel took the packet; false if it dropped it (EAGAIN), if the packet is empty or longer
      * than 65,535 bytes, or if the kernel refused it (for example an unknown IP version, or the link is down).
@@ -113,6 +113,12 @@ public final class TunQueue {
         try {
             if (packet.hasMemoryAddress()) {
                 return fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex()) == length;
+            }
+            if (packet.isDirect() && packet.nioBufferCount() == 1) {
+                // Netty without Unsafe (its default on JDK 25) gives direct buffers no address; their NIO view
+                // still reaches the kernel without a copy
+                ByteBuffer nio = packet.internalNioBuffer(packet.readerIndex(), length);
+                return fd.write(nio, nio.position(), nio.limit()) == length;
             }
             ByteBuf scratch = SCRATCH.get();
             packet.getBytes(packet.readerIndex(), scratch, 0, length);

@@ -65,19 +65,23 @@ class TunQueueTest {
         heap.readerIndex(3);
         ByteBuf directWithHeadroom = direct("12345678direct");
         directWithHeadroom.readerIndex(8);
+        ByteBuf frame = direct("CSTP----slice-tail");
+        ByteBuf slice = frame.slice(8, 5); // what the CSTP decoder hands on: a view into the middle of a record
         CompositeByteBuf composite = Unpooled.compositeBuffer().addComponents(true, direct("com"), Unpooled.copiedBuffer(
                 "posite", StandardCharsets.US_ASCII));
-        for (ByteBuf packet : new ByteBuf[] {heap, directWithHeadroom, composite}) {
+        for (ByteBuf packet : new ByteBuf[] {heap, directWithHeadroom, slice, composite}) {
             int readerIndex = packet.readerIndex();
             assertThat(pair.a.write(packet)).isTrue();
             assertThat(packet.readerIndex()).isEqualTo(readerIndex);
         }
         assertThat(received(pair.b)).isEqualTo("heap");
         assertThat(received(pair.b)).isEqualTo("direct");
+        assertThat(received(pair.b)).isEqualTo("slice");
         assertThat(received(pair.b)).isEqualTo("composite");
         assertThat(pair.a.writeErrors()).isZero();
         heap.release();
         directWithHeadroom.release();
+        frame.release();
         composite.release();
     }
 
