@@ -21,7 +21,7 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
 OUT=${OUT:-$root/bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ).md}
 . "$root/bench/lib/common.sh"; . "$root/bench/lib/topology.sh"; . "$root/bench/lib/openconnect.sh"
-. "$root/bench/lib/measure.sh"
+. "$root/bench/lib/measure.sh"; . "$root/bench/lib/ocserv.sh"
 
 bench_init tgwc
 W=$BENCH_WORK
@@ -103,44 +103,22 @@ ocserv_start() {
   local d=$W/ocserv
   printf '%s\n%s\n' "$OCSERV_PASS" "$OCSERV_PASS" | ocpasswd -c "$d/passwd" bench 2>/dev/null || return 1
   chmod 644 "$d/passwd"
-  cat > "$d/ocserv.conf" <<CONF
-auth = "plain[passwd=$d/passwd]"
-listen-host = $GW_OUTER_IP
-tcp-port = 443
+  { ocserv_base_conf "$d" "$GW_OUTER_IP" "$W/cert.pem" "$W/key.pem" vpns "${POOL_NET%/*}" 255.255.252.0 \
+      $((SESSIONS + 100))
+    cat <<CONF
 udp-port = 443
-run-as-user = nobody
-run-as-group = nogroup
-socket-file = $d/ocserv-socket
-occtl-socket-file = $d/occtl.socket
-use-occtl = true
-pid-file = $d/ocserv.pid
-server-cert = $W/cert.pem
-server-key = $W/key.pem
-tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"
-isolate-workers = true
-max-clients = $((SESSIONS + 100))
-max-same-clients = 0
-rate-limit-ms = 0
-max-ban-score = 0
 keepalive = 240
 dpd = 90
 mobile-dpd = 90
 idle-timeout = 1200
-cookie-timeout = 300
-try-mtu-discovery = false
 auth-timeout = 60
-min-reauth-time = 0
-deny-roaming = false
 rekey-time = 172800
 rekey-method = ssl
-device = vpns
-predictable-ips = true
-ipv4-network = ${POOL_NET%/*}
-ipv4-netmask = 255.255.252.0
 route = ${INT_NET%/*}/255.255.255.0
 cisco-client-compat = true
 dtls-legacy = true
 CONF
+  } > "$d/ocserv.conf"
   topo_masquerade "tgwc_${RUN_ID}_oc" "$POOL_NET"
   ip netns exec "$G" ocserv -f -d 1 -c "$d/ocserv.conf" > "$d/server.log" 2>&1 &
   SRV_PID=$!; bench_track_pid "$SRV_PID"

@@ -12,6 +12,7 @@ SYSTEMS=${SYSTEMS:-gateway ocserv}; SESSIONS=${SESSIONS:-600}; LOGIN_DUR=${LOGIN
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; RAMP=${RAMP:-100}
 export GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms256m -Xmx256m}
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib/ocserv.sh"
 id="$$-$RANDOM"; C="tgwl-c-$id"; S="tgwl-s-$id"
 work=$(mktemp -d -t tgwl.XXXXXX); chmod 755 "$work"; PIDS=()
 cleanup() {
@@ -53,35 +54,13 @@ YAML
 gateway_stop() { kill -TERM "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
 ocserv_start() {
   printf 'bench-pass\nbench-pass\n' | ocpasswd -c "$work/passwd" bench
-  cat > "$work/ocserv.conf" <<CONF
-auth = "plain[passwd=$work/passwd]"
-listen-host = 10.79.1.1
-tcp-port = 443
-run-as-user = nobody
-run-as-group = nogroup
-socket-file = $work/ocserv-socket
-occtl-socket-file = $work/occtl.socket
-use-occtl = true
-pid-file = $work/ocserv.pid
-server-cert = $work/cert.pem
-server-key = $work/key.pem
-isolate-workers = true
-max-clients = 0
-max-same-clients = 0
-rate-limit-ms = 0
-max-ban-score = 0
+  { ocserv_base_conf "$work" 10.79.1.1 "$work/cert.pem" "$work/key.pem" tgwlv 10.79.100.0 255.255.252.0 0
+    cat <<CONF
 keepalive = 32400
 dpd = 90
-try-mtu-discovery = false
-tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1:+VERS-TLS1.3"
 auth-timeout = 240
-min-reauth-time = 0
-cookie-timeout = 300
-deny-roaming = false
-device = tgwlv
-predictable-ips = true
-ipv4-network = 10.79.100.0/22
 CONF
+  } > "$work/ocserv.conf"
   ip netns exec "$S" ocserv -f -d 1 -c "$work/ocserv.conf" > "$work/ocserv.log" 2>&1 & SERVER=$!; PIDS+=("$SERVER")
   for _ in $(seq 50); do ip netns exec "$S" ss -lnt | grep -q '10.79.1.1:443' && break; sleep 0.1; done
   sleep 0.5; AUTH="password:bench:bench-pass"; MEMPID=$SERVER
