@@ -74,6 +74,7 @@ public final class JwsTokenValidator implements TokenValidator {
         this.keySelector = new JWSVerificationKeySelector<>(policy.algorithms(), Objects.requireNonNull(keySource, "keySource"));
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(typeVerifier);
+        processor.setJWSVerifierFactory(new SignatureVerifiers());
         processor.setJWSKeySelector(new KnownKeysOnly(keySelector));
         processor.setJWTClaimsSetVerifier(new AccessTokenClaimsVerifier(policy));
     }

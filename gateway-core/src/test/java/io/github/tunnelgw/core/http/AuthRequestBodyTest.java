@@ -33,6 +33,22 @@ class AuthRequestBodyTest {
         assertThatThrownBy(() -> AuthRequestBody.parse(xxe)).isInstanceOf(MalformedRequestException.class);
     }
 
+    /** The parser is reused per thread: a good document, a refused one and a good one again, in any order. */
+    @Test
+    void aReusedParserKeepsItsSecureSettingsAndForgetsThePreviousDocument() throws Exception {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<config-auth type=\"init\"><version>&e;</version></config-auth>";
+        for (int round = 0; round < 3; round++) {
+            assertThat(AuthRequestBody.parse(OPENCONNECT_INIT).deviceId()).contains("linux-64");
+            assertThatThrownBy(() -> AuthRequestBody.parse(xxe)).isInstanceOf(MalformedRequestException.class);
+            assertThatThrownBy(() -> AuthRequestBody.parse("<config-auth type=\"init\"><version>"))
+                    .hasMessageStartingWith("malformed XML body");
+            AuthRequestBody reply = AuthRequestBody.parse("<config-auth type=\"auth-reply\"/>");
+            assertThat(reply.type()).isEqualTo("auth-reply");
+            assertThat(reply.deviceId()).isEmpty();
+        }
+    }
+
     @Test
     void otherRootsAndMissingTypeAreRefused() {
         assertThatThrownBy(() -> AuthRequestBody.parse("<auth/>")).hasMessageContaining("config-auth");
