@@ -18,15 +18,10 @@ final class LibC {
     static final int AF_INET = 2;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
-    static final short POLLIN = 0x1;
-    static final short POLLERR = 0x8;
-    static final short POLLHUP = 0x10;
-    static final short POLLNVAL = 0x20;
     static final int CLONE_NEWNET = 0x40000000;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
-    static final int EINTR = 4;
     static final int EACCES = 13;
     static final int EBUSY = 16;
     static final int ENODEV = 19;
@@ -48,8 +43,6 @@ final class LibC {
     static native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    static native int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
     /** Moves the calling thread (not the process) into the namespace behind {@code fd}. */
     static native int setns(int fd, int nstype) throws LastErrorException;

@@ -1,8 +1,5 @@
 package io.github.tunnelgw.tun;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.FileDescriptor;
@@ -10,7 +7,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,9 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * memory through Netty's JNI ({@link FileDescriptor#readAddress}, {@link FileDescriptor#writeAddress}): no copy,
  * no allocation and no JNA call per packet.
  *
- * <p>Threads: {@link #read} and {@link #awaitReadable} belong to one reader thread (see {@link TunReader});
- * {@link #write} may be called from any number of threads at once, since the kernel takes each write as one packet.
- * Stop the reader before closing the device: a closed descriptor number can be reused by the next open.
+ * <p>Threads: {@link #read} belongs to one reader (see {@link TunQueueReader}, on an event loop); {@link #write} may
+ * be called from any number of threads at once, since the kernel takes each write as one packet. Stop the reader
+ * before closing the device: a closed descriptor number can be reused by the next open.
  */
 public final class TunQueue {
     /** The largest IPv4 packet; a heap packet is copied into a direct scratch buffer of this size. */
@@ -40,8 +36,6 @@ public final class TunQueue {
     private final FileDescriptor fd;
     private final String deviceName;
     private final int index;
-    /** The struct pollfd of this queue, reused by its single reader thread. */
-    private final Memory pollfd = new Memory(8);
     private final LongAdder writeErrors = new LongAdder();
 
     /** @param fd an open, non-blocking descriptor that keeps packet boundaries (a tun queue) */
@@ -55,6 +49,11 @@ public final class TunQueue {
     /** The name of the device this queue belongs to. */
     public String deviceName() {
         return deviceName;
+    }
+
+    /** For registering the queue with an epoll event loop ({@link TunQueueReader}). */
+    FileDescriptor fileDescriptor() {
+        return fd;
     }
 
     /** The position of this queue in {@link TunDevice#queues()}. */
@@ -140,44 +139,6 @@ public final class TunQueue {
     /** Writes the kernel refused (not counting EAGAIN drops, which {@link #write} reports as false). */
     public long writeErrors() {
         return writeErrors.sum();
-    }
-
-    /**
-     * Waits with poll(2) until a packet can be read, for at most {@code timeoutMillis}, so a reader thread can check
-     * a stop flag between waits. One JNA call per wake-up, not per packet. Only the reader thread may call this.
-     *
-     * @return true if a packet is ready, false on timeout or when a signal interrupted the wait
-     * @throws IOException if the queue is closed or poll reports an error on it
-     */
-    public boolean awaitReadable(int timeoutMillis) throws IOException {
-        if (!fd.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        pollfd.setInt(0, fd.intValue());
-        pollfd.setShort(4, LibC.POLLIN);
-        pollfd.setShort(6, (short) 0);
-        int ready;
-        try {
-            ready = LibC.poll(pollfd, new NativeLong(1), timeoutMillis);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EINTR) {
-                return false;
-            }
-            throw new IOException("poll on tun queue " + this + ": " + LibC.describe(e));
-        }
-        if (ready <= 0) {
-            return false;
-        }
-        short events = pollfd.getShort(6);
-        if ((events & LibC.POLLIN) != 0) {
-            return true;
-        }
-        if ((events & LibC.POLLNVAL) != 0) {
-            throw new ClosedChannelException();
-        }
-        throw new IOException("poll on tun queue " + this + " reported "
-                + ((events & LibC.POLLERR) != 0 ? "an error" : "a hang-up") + " (revents 0x"
-                + Integer.toHexString(events & 0xFFFF) + ")");
     }
 
     public boolean isClosed() {

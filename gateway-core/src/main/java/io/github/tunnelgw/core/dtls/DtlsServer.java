@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import org.bouncycastle.tls.crypto.TlsCrypto;
@@ -67,6 +68,11 @@ public final class DtlsServer implements AutoCloseable {
                 .bind(bindAddress).sync().channel();
         log.info("DTLS listening on udp {}", channel.localAddress());
         return new DtlsServer(channel, directory, handler, settings, random);
+    }
+
+    /** The event loop that receives every DTLS datagram. */
+    public IoEventLoop eventLoop() {
+        return (IoEventLoop) channel.eventLoop();
     }
 
     public int port() {

@@ -11,9 +11,10 @@ import io.github.tunnelgw.tun.LinkConfigurator;
 import io.github.tunnelgw.tun.NatTable;
 import io.github.tunnelgw.tun.TunDevice;
 import io.github.tunnelgw.tun.TunQueue;
-import io.github.tunnelgw.tun.TunReader;
+import io.github.tunnelgw.tun.TunQueueReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,8 @@ import java.util.Optional;
 
 /**
  * The tun device, its link setup, IP forwarding and the PAT table, opened in that order and closed in reverse.
- * Each tun queue has a reader thread feeding the downlink path; uplink packets go to a queue chosen per client,
- * so one client's packets stay in order.
+ * Each tun queue is read on the event loop given at start, feeding the downlink path; uplink packets go to a queue
+ * chosen per client, so one client's packets stay in order.
  */
 public final class TunEdge implements NetworkEdge {
     private static final Logger log = LoggerFactory.getLogger(TunEdge.class);
@@ -40,7 +41,7 @@ public final class TunEdge implements NetworkEdge {
     private final Settings settings;
     private final TunDevice device;
     private final TunQueue[] queues;
-    private final List<TunReader> readers = new ArrayList<>();
+    private final List<TunQueueReader> readers = new ArrayList<>();
     private NatTable nat;
     private String natInterface;
 
@@ -104,12 +105,12 @@ public final class TunEdge implements NetworkEdge {
     }
 
     @Override
-    public void start(DownlinkPath downlink) {
+    public void start(DownlinkPath downlink, IoEventLoop loop) throws IOException {
         for (TunQueue queue : queues) {
-            TunReader reader = new TunReader(queue, PooledByteBufAllocator.DEFAULT, DataPlane.HEADROOM,
+            TunQueueReader reader = new TunQueueReader(queue, PooledByteBufAllocator.DEFAULT, DataPlane.HEADROOM,
                     settings.mtu(), downlink::onTunPacket);
             readers.add(reader);
-            reader.start();
+            reader.start(loop);
         }
     }
 
@@ -125,7 +126,7 @@ public final class TunEdge implements NetworkEdge {
 
     @Override
     public void close() {
-        readers.forEach(TunReader::close);
+        readers.forEach(TunQueueReader::close);
         if (nat != null) {
             try {
                 nat.close();

@@ -22,6 +22,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -106,13 +107,15 @@ public final class GatewayServer implements AutoCloseable {
 
     private void bind(GatewayConfig config, SslContext sslContext, TokenValidator tokens, RouteTable routes) throws Exception {
         UplinkPath uplink = new UplinkPath(edge.egress(), counters);
-        edge.start(new DownlinkPath(routes, counters));
         TunnelParameters tunnel = tunnelParameters(config);
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes()),
                     uplink, counters);
         }
+        // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).
+        edge.start(new DownlinkPath(routes, counters),
+                dtls != null ? dtls.eventLoop() : (IoEventLoop) workerGroup.next());
         ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
                 uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));
         ServerBootstrap bootstrap = new ServerBootstrap()

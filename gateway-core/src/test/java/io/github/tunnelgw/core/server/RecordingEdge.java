@@ -3,6 +3,7 @@ package io.github.tunnelgw.core.server;
 import io.github.tunnelgw.core.dataplane.DownlinkPath;
 import io.github.tunnelgw.core.dataplane.NetworkEdge;
 import io.github.tunnelgw.core.dataplane.PacketEgress;
+import io.netty.channel.IoEventLoop;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,7 +24,7 @@ final class RecordingEdge implements NetworkEdge {
     }
 
     @Override
-    public void start(DownlinkPath downlink) {
+    public void start(DownlinkPath downlink, IoEventLoop loop) {
         this.downlink = downlink;
     }
 
