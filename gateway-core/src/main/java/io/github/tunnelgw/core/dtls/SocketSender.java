@@ -11,10 +11,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Sends datagrams on the DTLS listener's own socket straight from the calling thread, usually a tun reader
- * encrypting downlink packets. Going through {@code channel.writeAndFlush} from that thread would cost a task
- * hand-off to the event loop, an eventfd wake-up and four objects per packet; a UDP {@code sendto} is atomic in the
- * kernel, so any number of threads may call it on one socket alongside the event loop.
+ * Sends datagrams on the DTLS listener's own socket straight from the calling thread: the DTLS event loop, which
+ * also reads the tun queues and encrypts the downlink. {@code channel.writeAndFlush} would cost a buffer, a
+ * {@code DatagramPacket} and a pipeline pass per packet (and, from any other thread, a task hand-off and an eventfd
+ * wake-up); a UDP {@code sendto} is atomic in the kernel, so any thread may call it on the socket alongside the
+ * event loop.
  *
  * <p>A full socket buffer (EAGAIN) drops the datagram and counts it as congestion, as a router queue would.
  */

@@ -12,7 +12,7 @@ public final class Ipv4Packets {
         return udp(source, destination, payloadLength, 0);
     }
 
-    /** @param headroom writable bytes left in front of the packet, as the tun reader leaves them */
+    /** @param headroom writable bytes left in front of the packet, as the tun queue reader leaves them */
     public static ByteBuf udp(int source, int destination, int payloadLength, int headroom) {
         int total = 20 + 8 + payloadLength;
         ByteBuf buf = Unpooled.buffer(headroom + total);
