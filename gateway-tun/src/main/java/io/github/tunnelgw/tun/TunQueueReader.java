@@ -12,6 +12,7 @@ import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -182,7 +183,11 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         closed = true;
         IoRegistration current = registration;
         if (current != null) {
-            current.cancel();
+            try {
+                current.cancel();
+            } catch (RejectedExecutionException stopped) {
+                // The event loop has stopped, and its epoll descriptor, which held the registration, is gone with it.
+            }
         }
     }
 

@@ -213,6 +213,18 @@ class TunQueueReaderTest {
     }
 
     @Test
+    void closeAfterItsEventLoopStoppedIsQuiet() throws Exception {
+        // The gateway stops its event loops before it closes the tun edge; the loop's epoll set is gone with it.
+        TunQueueReader reader = reader(8, 1500, received::add);
+        reader.start(loop);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+
+        reader.close();
+
+        assertThat(reader.isReading()).isFalse();
+    }
+
+    @Test
     void aThrowingSinkIsCountedAndReadingGoesOn() throws Exception {
         TunQueueReader reader = reader(8, 1500, buf -> {
             if (buf.readableBytes() == 1) {

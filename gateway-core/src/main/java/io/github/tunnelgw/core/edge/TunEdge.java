@@ -126,7 +126,14 @@ public final class TunEdge implements NetworkEdge {
 
     @Override
     public void close() {
-        readers.forEach(TunQueueReader::close);
+        for (TunQueueReader reader : readers) {
+            try {
+                reader.close();
+            } catch (RuntimeException e) {
+                // The NAT table and the tun device below outlive the process; they are removed whatever happens here.
+                log.warn("could not stop {}: {}", reader, e.toString());
+            }
+        }
         if (nat != null) {
             try {
                 nat.close();

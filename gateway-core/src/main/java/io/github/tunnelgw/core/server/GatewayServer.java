@@ -169,29 +169,49 @@ public final class GatewayServer implements AutoCloseable {
         return edge;
     }
 
+    /**
+     * Stops in dependency order. Every step runs even if an earlier one fails, because the last one removes what
+     * outlives the process (the NAT table, the tun device) and must never be skipped.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
-            listener = null;
-        }
-        sessions.endAll(EndReason.SERVER_TERMINATED);
-        if (dtls != null) {
-            dtls.close();
-            dtls = null;
-        }
-        if (metricsEndpoint != null) {
-            metricsEndpoint.close();
-            metricsEndpoint = null;
-        }
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        tokenExecutor.shutdownNow();
-        edge.close();
+        step("stop listening", () -> {
+            if (listener != null) {
+                listener.close().syncUninterruptibly();
+                listener = null;
+            }
+        });
+        step("end sessions", () -> sessions.endAll(EndReason.SERVER_TERMINATED));
+        step("close DTLS", () -> {
+            if (dtls != null) {
+                dtls.close();
+                dtls = null;
+            }
+        });
+        step("close the metrics endpoint", () -> {
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+                metricsEndpoint = null;
+            }
+        });
+        step("stop the worker event loops",
+                () -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        step("stop the accept event loop",
+                () -> bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        step("stop token validation", tokenExecutor::shutdownNow);
+        step("close the network edge", edge::close);
         log.info("gateway stopped");
+    }
+
+    private static void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            log.warn("while stopping: could not {}: {}", what, e.toString(), e);
+        }
     }
 }

@@ -31,6 +31,7 @@ class GatewayLifecycleIT {
             Path config = GatewayConfigFile.write(output.resolve("gateway.yaml"), topology, output.resolve("state"));
             GatewayCommandLine cli = GatewayCommandLine.inNamespace(E2eSettings.projectRoot(), topology.gateway(), config);
             String table = GatewayConfigFile.nftTable(topology);
+            String log;
             try (GatewayProcess gateway = GatewayProcess.start(cli, output.resolve("gateway.log"))) {
                 assertThat(nftTables(topology)).as("nft tables while running").anyMatch(line -> line.endsWith(" " + table));
                 assertThat(tunLinks(topology)).as("tun devices while running").isNotEmpty();
@@ -43,9 +44,12 @@ class GatewayLifecycleIT {
                         GatewayProcess.STOP_GRACE, gateway.log()).isFalse();
                 // a JVM ending through its shutdown hooks after SIGTERM reports 128 + 15
                 assertThat(status).as("exit status after SIGTERM").isIn(0, 143);
+                log = gateway.log();
             }
-            assertThat(nftTables(topology)).as("nft tables after stop").noneMatch(line -> line.endsWith(" " + table));
-            assertThat(tunLinks(topology)).as("tun devices after stop").isEmpty();
+            assertThat(log).as("the gateway's log").contains("gateway stopped").doesNotContain("while stopping").doesNotContain("could not");
+            assertThat(nftTables(topology)).as("nft tables after stop; gateway log:\n%s", log)
+                    .noneMatch(line -> line.endsWith(" " + table));
+            assertThat(tunLinks(topology)).as("tun devices after stop; gateway log:\n%s", log).isEmpty();
         }
     }
 
