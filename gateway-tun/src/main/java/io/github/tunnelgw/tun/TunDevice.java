@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Linux tun device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE}) with one or more queues. Each queue is one
+ * A Linux tun device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR}) with one or more queues. Each queue is one
  * non-blocking open of {@code /dev/net/tun} attached to the same name; the kernel spreads flows across them. The
  * device is not persistent: it disappears when the last queue is closed.
  *
@@ -20,6 +20,8 @@ public final class TunDevice implements AutoCloseable {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    /** A {@link VirtioNetHeader} on every packet, so that writes may carry TCP super-packets. */
+    static final short IFF_VNET_HDR = 0x4000;
     /** MAX_TAP_QUEUES in the kernel. */
     public static final int MAX_QUEUES = 256;
 
@@ -70,9 +72,9 @@ public final class TunDevice implements AutoCloseable {
         }
         try {
             InterfaceRequest request = new InterfaceRequest(name);
-            request.flags((short) (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE));
+            request.flags((short) (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR));
             LibC.ioctl(fd, new NativeLong(TUNSETIFF), request.memory);
-            return new TunQueue(fd, request.name(), index);
+            return new TunQueue(fd, request.name(), index, true);
         } catch (LastErrorException e) {
             LibC.close(fd);
             throw new IOException("cannot create tun device " + Quoted.of(name) + " (queue " + index + "): "
@@ -94,7 +96,7 @@ public final class TunDevice implements AutoCloseable {
     private static String attachHint(int errno) {
         return switch (errno) {
             case LibC.EPERM, LibC.EACCES -> "; needs CAP_NET_ADMIN";
-            case LibC.EINVAL -> "; a device of that name exists and is not a multi-queue tun without packet info";
+            case LibC.EINVAL -> "; a device of that name exists and is not a multi-queue tun without packet info and with virtio headers";
             case LibC.EBUSY -> "; the device exists and is busy (another process owns its queues?)";
             default -> "";
         };

@@ -4,18 +4,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.FastThreadLocal;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One non-blocking queue (file descriptor) of a tun device. Packets move between the kernel and a direct ByteBuf's
- * memory through Netty's JNI ({@link FileDescriptor#readAddress}, {@link FileDescriptor#writeAddress}): no copy,
- * no allocation and no JNA call per packet.
+ * memory through Netty's JNI ({@link FileDescriptor#read}, {@link FileDescriptor#writev}): no copy, no allocation and
+ * no JNA call per packet.
  *
- * <p>Threads: {@link #read} belongs to one reader (see {@link TunQueueReader}, on an event loop); {@link #write} may
- * be called from any number of threads at once, since the kernel takes each write as one packet. Stop the reader
+ * <p>A queue of a {@link TunDevice} carries a {@link VirtioNetHeader} in front of every packet. Reads put it in the
+ * caller's headroom, just before the packet; writes send it from a per-thread buffer of their own, so callers never
+ * see it. It is what {@link #writeTcpSegments} uses to hand the kernel one super-packet for many TCP segments.
+ *
+ * <p>Threads: {@link #read} belongs to one reader (see {@link TunQueueReader}, on an event loop); the writes may be
+ * called from any number of threads at once, since the kernel takes each write as one packet. Stop the reader
  * before closing the device: a closed descriptor number can be reused by the next open.
  */
 public final class TunQueue {
@@ -32,18 +35,30 @@ public final class TunQueue {
             scratch.release();
         }
     };
+    /** Per thread: the I/O vector of a write, {header, packet}, and the two headers it may carry. */
+    private static final FastThreadLocal<WriteVector> VECTOR = new FastThreadLocal<>() {
+        @Override
+        protected WriteVector initialValue() {
+            return new WriteVector();
+        }
+    };
 
     private final FileDescriptor fd;
     private final String deviceName;
     private final int index;
+    private final int headerBytes;
     private final LongAdder writeErrors = new LongAdder();
 
-    /** @param fd an open, non-blocking descriptor that keeps packet boundaries (a tun queue) */
-    TunQueue(int fd, String deviceName, int index) throws IOException {
+    /**
+     * @param fd           an open, non-blocking descriptor that keeps packet boundaries (a tun queue)
+     * @param virtioHeader whether the descriptor carries a {@link VirtioNetHeader} before each packet
+     */
+    TunQueue(int fd, String deviceName, int index, boolean virtioHeader) throws IOException {
         NativeTransport.ensureLoaded();
         this.fd = new FileDescriptor(fd);
         this.deviceName = deviceName;
         this.index = index;
+        this.headerBytes = virtioHeader ? VirtioNetHeader.LENGTH : 0;
     }
 
     /** The name of the device this queue belongs to. */
@@ -61,50 +76,113 @@ public final class TunQueue {
         return index;
     }
 
+    /** Bytes a read needs free in front of the buffer's writer index (for the virtio header): 0 or 10. */
+    public int readHeadroom() {
+        return headerBytes;
+    }
+
     /**
      * Reads one packet into the writable space of a direct buffer, at its writer index, and advances the writer
-     * index. The buffer does not grow: a packet longer than the writable space is cut by the kernel, so give it
-     * room for the link MTU.
+     * index. The {@link #readHeadroom()} bytes before the writer index are overwritten. The buffer does not grow: a
+     * packet longer than the writable space is cut by the kernel, so give it room for the link MTU.
      *
      * @return the packet length, or 0 when no packet is ready
      * @throws IOException if the kernel reports an error or the queue is closed
-     * @throws IllegalArgumentException if the buffer is not direct or has no writable space
+     * @throws IllegalArgumentException if the buffer is not direct, has no writable space or too little headroom
      */
     public int read(ByteBuf into) throws IOException {
         int start = into.writerIndex();
         int limit = into.capacity();
+        int at = start - headerBytes;
         if (start >= limit) {
             throw new IllegalArgumentException("no room to read a packet into: writer index " + start
                     + " is at the capacity " + limit);
         }
+        if (at < 0) {
+            throw new IllegalArgumentException("a read needs " + headerBytes + " bytes before the writer index for the"
+                    + " virtio header, got " + start);
+        }
         int n;
         if (into.hasMemoryAddress()) {
-            n = fd.readAddress(into.memoryAddress(), start, limit);
+            n = fd.readAddress(into.memoryAddress(), at, limit);
         } else if (into.isDirect() && into.nioBufferCount() == 1) {
-            ByteBuffer nio = into.internalNioBuffer(start, limit - start);
+            ByteBuffer nio = into.internalNioBuffer(at, limit - at);
             n = fd.read(nio, nio.position(), nio.limit());
         } else {
             throw new IllegalArgumentException("tun reads need a direct buffer, got " + into.getClass().getSimpleName());
         }
-        if (n > 0) {
-            into.writerIndex(start + n);
-            return n;
+        if (n > headerBytes) {
+            into.writerIndex(at + n);
+            return n - headerBytes;
         }
         if (n == 0) {
             return 0;
+        }
+        if (n > 0) {
+            throw new IOException("tun queue " + this + " returned " + n + " bytes, no more than its virtio header");
         }
         throw new IOException("tun queue " + this + " reached end of file: the device is gone");
     }
 
     /**
-     * Writes the readable bytes as one packet. The reader index does not move. A buffer without a memory address
-     * and no single NIO view (heap or composite) is first copied into a per-thread direct scratch buffer.
+     * Writes the readable bytes as one packet. The reader index does not move. A buffer without a single direct NIO
+     * view (heap or composite) is first copied into a per-thread direct scratch buffer.
      *
      * @return true if the kernel took the packet; false if it dropped it (EAGAIN), if the packet is empty or longer
      * than 65,535 bytes, or if the kernel refused it (for example an unknown IP version, or the link is down).
      * Refusals are counted in {@link #writeErrors()}; nothing is logged.
      */
     public boolean write(ByteBuf packet) {
+        if (headerBytes == 0) {
+            return writeBare(packet);
+        }
+        WriteVector vector = VECTOR.get();
+        return writeWithHeader(vector, vector.plain, packet);
+    }
+
+    /**
+     * Writes an IPv4 TCP super-packet (generic segmentation offload): one IP and TCP header, then the payload of
+     * several segments. The kernel forwards it as one packet and cuts it into segments of {@code segmentSize}
+     * payload bytes where it must, each with copies of the headers; it also fills in the TCP checksums, so the
+     * checksum field must hold the (not complemented) pseudo-header sum over the whole TCP length.
+     *
+     * @return as {@link #write}; false without writing if this queue has no virtio header
+     */
+    public boolean writeTcpSegments(ByteBuf packet, int ipHeaderLength, int tcpHeaderLength, int segmentSize) {
+        if (headerBytes == 0) {
+            return false;
+        }
+        WriteVector vector = VECTOR.get();
+        VirtioNetHeader.tcp4Segments(vector.segments, ipHeaderLength, ipHeaderLength + tcpHeaderLength, segmentSize);
+        return writeWithHeader(vector, vector.segments, packet);
+    }
+
+    private boolean writeWithHeader(WriteVector vector, ByteBuffer header, ByteBuf packet) {
+        int length = packet.readableBytes();
+        if (length == 0 || length > MAX_PACKET) {
+            return false;
+        }
+        ByteBuffer body;
+        if (packet.isDirect() && packet.nioBufferCount() == 1) {
+            body = packet.internalNioBuffer(packet.readerIndex(), length);
+        } else {
+            ByteBuf scratch = SCRATCH.get();
+            packet.getBytes(packet.readerIndex(), scratch, 0, length);
+            body = scratch.internalNioBuffer(0, length);
+        }
+        vector.buffers[0] = header;
+        vector.buffers[1] = body;
+        try {
+            return fd.writev(vector.buffers, 0, 2, Long.MAX_VALUE) == headerBytes + length;
+        } catch (IOException e) {
+            writeErrors.increment();
+            return false;
+        } finally {
+            vector.buffers[1] = null;
+        }
+    }
+
+    private boolean writeBare(ByteBuf packet) {
         int length = packet.readableBytes();
         if (length == 0 || length > MAX_PACKET) {
             return false;
@@ -121,22 +199,15 @@ public final class TunQueue {
             }
             ByteBuf scratch = SCRATCH.get();
             packet.getBytes(packet.readerIndex(), scratch, 0, length);
-            return writeScratch(scratch, length) == length;
+            ByteBuffer nio = scratch.internalNioBuffer(0, length);
+            return fd.write(nio, nio.position(), nio.limit()) == length;
         } catch (IOException e) {
             writeErrors.increment();
             return false;
         }
     }
 
-    private int writeScratch(ByteBuf scratch, int length) throws IOException {
-        if (scratch.hasMemoryAddress()) {
-            return fd.writeAddress(scratch.memoryAddress(), 0, length);
-        }
-        ByteBuffer nio = scratch.internalNioBuffer(0, length);
-        return fd.write(nio, nio.position(), nio.limit());
-    }
-
-    /** Writes the kernel refused (not counting EAGAIN drops, which {@link #write} reports as false). */
+    /** Writes the kernel refused (not counting EAGAIN drops, which the writes report as false). */
     public long writeErrors() {
         return writeErrors.sum();
     }
@@ -156,5 +227,11 @@ public final class TunQueue {
     @Override
     public String toString() {
         return deviceName + "#" + index;
+    }
+
+    private static final class WriteVector {
+        final ByteBuffer[] buffers = new ByteBuffer[2];
+        final ByteBuffer plain = VirtioNetHeader.plain();
+        final ByteBuffer segments = VirtioNetHeader.plain();
     }
 }

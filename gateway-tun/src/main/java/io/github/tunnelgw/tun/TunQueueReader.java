@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * <pre>
  * Flow, on each readable event of the queue (level-triggered):
  *   1. Allocate a direct buffer of headroom + maxPacket bytes from the pooled allocator, reader and writer index at
- *      headroom, so the sink can prepend its header (CSTP: 8 bytes) without copying the packet.
+ *      headroom, so the sink can prepend its header (CSTP: 8 bytes) without copying the packet. The queue's
+ *      virtio header lands in that headroom too, just before the packet, and is overwritten by the sink's.
  *   2. Read one packet into it. Nothing ready (EAGAIN): release the buffer and return to the loop.
  *   3. Count the packet and its bytes and hand the buffer to the sink, which owns it from then on.
  *   4. Back to 1, at most {@link #BUDGET} packets per event, so one busy queue cannot starve the loop's sockets;
@@ -69,8 +70,9 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.alloc = Objects.requireNonNull(alloc, "alloc");
         this.sink = Objects.requireNonNull(sink, "sink");
-        if (headroom < 0 || headroom > 1024) {
-            throw new IllegalArgumentException("headroom must be 0..1024 bytes, got " + headroom);
+        if (headroom < queue.readHeadroom() || headroom > 1024) {
+            throw new IllegalArgumentException("headroom must be " + queue.readHeadroom() + "..1024 bytes (the virtio"
+                    + " header of a read lands in it), got " + headroom);
         }
         if (maxPacket < 1 || maxPacket > TunQueue.MAX_PACKET) {
             throw new IllegalArgumentException("maxPacket must be 1.." + TunQueue.MAX_PACKET + " bytes, got " + maxPacket);

@@ -26,10 +26,15 @@ final class SeqPacketPair implements AutoCloseable {
     final TunQueue b;
 
     SeqPacketPair() throws IOException {
+        this(false);
+    }
+
+    /** @param virtioHeaderOnB whether b writes a virtio header before each packet, as a tun queue does (a reads raw) */
+    SeqPacketPair(boolean virtioHeaderOnB) throws IOException {
         int[] fds = new int[2];
         C.socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0, fds);
-        a = new TunQueue(fds[0], "pair-a", 0);
-        b = new TunQueue(fds[1], "pair-b", 1);
+        a = new TunQueue(fds[0], "pair-a", 0, false);
+        b = new TunQueue(fds[1], "pair-b", 1, virtioHeaderOnB);
     }
 
     @Override

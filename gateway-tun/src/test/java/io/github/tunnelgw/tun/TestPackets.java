@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.ByteBuffer;
 
-/** Hand-built IPv4/UDP packets with correct header and UDP checksums, for writing into a tun. */
+/** Hand-built IPv4/UDP and IPv4/TCP packets with correct checksums, for writing into a tun. */
 final class TestPackets {
     static final int IPV4_HEADER = 20;
     static final int UDP_HEADER = 8;
@@ -26,6 +26,40 @@ final class TestPackets {
         int udpSum = ~fold(sum(b.array(), IPV4_HEADER, udpLength, pseudo)) & 0xFFFF;
         b.putShort(IPV4_HEADER + 6, (short) (udpSum == 0 ? 0xFFFF : udpSum));
         return b.array();
+    }
+
+    static final int TCP_HEADER = 20;
+    static final int ACK = 0x10;
+    static final int PSH = 0x08;
+    static final int FIN = 0x01;
+
+    /** An IPv4/TCP segment with correct checksums; {@code options} (a multiple of 4 bytes) follow the fixed header. */
+    static byte[] tcp(int source, int destination, int sourcePort, int destinationPort, int sequence, int ack,
+                      int flags, byte[] options, byte[] payload) {
+        int tcpLength = TCP_HEADER + options.length + payload.length;
+        int total = IPV4_HEADER + tcpLength;
+        ByteBuffer b = ByteBuffer.allocate(total);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) total).putShort((short) 0x1234).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(source).putInt(destination);
+        b.putShort(10, (short) ~fold(sum(b.array(), 0, IPV4_HEADER, 0)));
+        b.putShort((short) sourcePort).putShort((short) destinationPort).putInt(sequence).putInt(ack)
+                .put((byte) (((TCP_HEADER + options.length) / 4) << 4)).put((byte) flags).putShort((short) 502)
+                .putShort((short) 0).putShort((short) 0).put(options).put(payload);
+        long pseudo = (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF) + 6 + tcpLength;
+        b.putShort(IPV4_HEADER + 16, (short) ~fold(sum(b.array(), IPV4_HEADER, tcpLength, pseudo)));
+        return b.array();
+    }
+
+    /** Whether the TCP checksum of an IPv4/TCP packet at the reader index verifies. */
+    static boolean tcpChecksumVerifies(ByteBuf packet) {
+        int ihl = Ipv4Header.headerLength(packet);
+        int tcpLength = Ipv4Header.totalLength(packet) - ihl;
+        byte[] tcp = new byte[tcpLength];
+        packet.getBytes(packet.readerIndex() + ihl, tcp);
+        int s = Ipv4Header.source(packet);
+        int d = Ipv4Header.destination(packet);
+        long pseudo = (s >>> 16) + (s & 0xFFFF) + (d >>> 16) + (d & 0xFFFF) + 6 + tcpLength;
+        return fold(sum(tcp, 0, tcpLength, pseudo)) == 0xFFFF;
     }
 
     /** Whether the IPv4 header checksum of the packet at the reader index verifies. */

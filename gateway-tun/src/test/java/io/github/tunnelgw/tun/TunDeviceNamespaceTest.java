@@ -19,6 +19,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +34,8 @@ class TunDeviceNamespaceTest {
     static final int GATEWAY = 0x0A630001; // 10.99.0.1
     static final int PEER = 0x0A630002;    // 10.99.0.2
     static final int MTU = 1400;
+    /** Room before each packet read: the virtio header lands there. */
+    static final int HEADROOM = 16;
 
     TestNamespace ns;
 
@@ -73,7 +76,7 @@ class TunDeviceNamespaceTest {
                 assertThat(tun.queues()).hasSize(2);
                 assertThat(tun.queues()).extracting(TunQueue::index).containsExactly(0, 1);
                 assertThat(tun.queues()).allSatisfy(q -> assertThat(q.deviceName()).isEqualTo(tun.name()));
-                ByteBuf into = Unpooled.directBuffer(2048, 2048);
+                ByteBuf into = Unpooled.directBuffer(2048, 2048).writerIndex(HEADROOM).readerIndex(HEADROOM);
                 long start = System.nanoTime();
                 assertThat(tun.queues().get(0).read(into)).as("no packet yet: O_NONBLOCK read returns 0").isZero();
                 assertThat(System.nanoTime() - start).isLessThan(50_000_000L);
@@ -131,7 +134,8 @@ class TunDeviceNamespaceTest {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             for (TunQueue queue : tun.queues()) {
-                ByteBuf into = Unpooled.directBuffer(MTU, MTU);
+                ByteBuf into = Unpooled.directBuffer(HEADROOM + MTU, HEADROOM + MTU).writerIndex(HEADROOM)
+                        .readerIndex(HEADROOM);
                 if (queue.read(into) > 0 && Ipv4Header.version(into) == 4) {
                     return into;
                 }
@@ -172,6 +176,53 @@ class TunDeviceNamespaceTest {
         }
     }
 
+    @Test
+    void aTcpSuperPacketWrittenWithASegmentationHeaderLeavesAsCheckedSegments() throws Exception {
+        try (TunDevice tun = openConfigured()) {
+            ns.exec(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+            // 10.99.0.2 -> 10.99.0.3: both behind the tun, so the kernel forwards it straight back out of the tun,
+            // which offers no segmentation offload: the kernel must cut it and fill in each segment's checksum.
+            int other = PEER + 1;
+            byte[] payload = new byte[3 * 1000];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) (i / 1000 + 'a');
+            }
+            ByteBuf superPacket = Unpooled.directBuffer().writeBytes(
+                    TestPackets.tcp(PEER, other, 40000, 5201, 1000, 777, TestPackets.ACK, new byte[0], payload));
+            int tcpLength = superPacket.readableBytes() - 20;
+            long pseudo = InternetChecksum.sum(superPacket, 12, 8, 6 + tcpLength);
+            superPacket.setShort(20 + 16, InternetChecksum.fold(pseudo));
+
+            assertThat(tun.queues().get(0).writeTcpSegments(superPacket, 20, 20, 1000)).isTrue();
+            superPacket.release();
+
+            List<ByteBuf> segments = new ArrayList<>();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (segments.size() < 3 && System.nanoTime() < deadline) {
+                    ByteBuf packet = readIpv4(tun, 200);
+                    if (packet != null && Ipv4Header.protocol(packet) == 6) {
+                        segments.add(packet);
+                    } else if (packet != null) {
+                        packet.release(); // the ICMP redirect the forward back out of the same device causes
+                    }
+                }
+                assertThat(segments).hasSize(3);
+                for (int i = 0; i < 3; i++) {
+                    ByteBuf segment = segments.get(i);
+                    assertThat(Ipv4Header.totalLength(segment)).isEqualTo(20 + 20 + 1000);
+                    assertThat(Ipv4Header.destination(segment)).isEqualTo(other);
+                    assertThat(segment.getInt(segment.readerIndex() + 24)).as("sequence").isEqualTo(1000 + i * 1000);
+                    assertThat(segment.getByte(segment.readerIndex() + 40)).isEqualTo((byte) ('a' + i));
+                    assertThat(TestPackets.headerChecksumVerifies(segment)).isTrue();
+                    assertThat(TestPackets.tcpChecksumVerifies(segment)).as("segment %d's TCP checksum", i).isTrue();
+                }
+            } finally {
+                segments.forEach(ByteBuf::release);
+            }
+        }
+    }
+
     static String receive(DatagramSocket socket) throws IOException {
         DatagramPacket datagram = new DatagramPacket(new byte[200], 200);
         socket.receive(datagram);
@@ -186,7 +237,7 @@ class TunDeviceNamespaceTest {
              DatagramSocket socket = ns.inside(() -> new DatagramSocket(new InetSocketAddress("10.99.0.1", 0)))) {
             BlockingQueue<ByteBuf> received = new LinkedBlockingQueue<>();
             List<TunQueueReader> readers = tun.queues().stream()
-                    .map(q -> new TunQueueReader(q, PooledByteBufAllocator.DEFAULT, 8, MTU, received::add)).toList();
+                    .map(q -> new TunQueueReader(q, PooledByteBufAllocator.DEFAULT, HEADROOM, MTU, received::add)).toList();
             for (TunQueueReader reader : readers) {
                 reader.start((IoEventLoop) group.next());
             }
@@ -203,8 +254,8 @@ class TunDeviceNamespaceTest {
                         continue;
                     }
                     try {
-                        assertThat(packet.readerIndex()).as("headroom for the CSTP header").isEqualTo(8);
-                        assertThat(packet.capacity()).isGreaterThanOrEqualTo(8 + MTU);
+                        assertThat(packet.readerIndex()).as("headroom for the CSTP header").isEqualTo(HEADROOM);
+                        assertThat(packet.capacity()).isGreaterThanOrEqualTo(HEADROOM + MTU);
                         if (Ipv4Header.version(packet) == 4) {
                             assertThat(Ipv4Header.isWellFormedIpv4(packet)).isTrue();
                             assertThat(Ipv4Header.destination(packet)).isEqualTo(PEER);
