@@ -138,14 +138,14 @@ ocserv_stop() {
 
 # ---------------------------------------------------------------- measurements
 # iperf_measure SYSTEM TAG IPERF_ARGS...: one iperf3 run; records the throughput (or received datagrams/s) and the
-# server's CPU time per packet through its tun devices during the run.
+# server's CPU time per forwarded packet (packets counted on the client's tun, see client_tun_packets).
 iperf_measure() {
   local s=$1 tag=$2; shift 2
-  local pids t0 t1 p0 p1
+  local pids t0 t1 p0 p1 s0 s1
   pids=$(${s}_pids)
-  t0=$(cpu_ticks $pids); p0=$(tun_packets "$TUN_RE")
+  t0=$(cpu_ticks $pids); p0=$(client_tun_packets); s0=$(tun_packets "$G" "$TUN_RE")
   iperf_json "$W/$s/iperf-$tag.json" "$@"
-  t1=$(cpu_ticks $pids); p1=$(tun_packets "$TUN_RE")
+  t1=$(cpu_ticks $pids); p1=$(client_tun_packets); s1=$(tun_packets "$G" "$TUN_RE")
   R[$s.$tag.pkts]=$((p1 - p0))
   R[$s.$tag.cpu_us_pkt]=$(awk -v t=$((t1 - t0)) -v p=$((p1 - p0)) -v hz="$HZ" 'BEGIN { if (p > 0) printf "%.2f", t * 1e6 / hz / p; else print "n/a" }')
   if [ "$tag" = udp64 ]; then
@@ -153,7 +153,7 @@ iperf_measure() {
   else
     R[$s.$tag]=$(iperf_tcp_mbps "$W/$s/iperf-$tag.json")
   fi
-  bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet)"
+  bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets at the client, $((s1 - s0)) on the server's tun, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet)"
 }
 
 measure_logins() {

@@ -4,10 +4,14 @@ HZ=$(getconf CLK_TCK)
 # utime + stime (clock ticks) summed over the given PIDs; a PID that is gone counts 0.
 cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
 
-# Packets through the tun devices of the gateway namespace whose names match the regex: rx + tx summed.
+# tun_packets NS REGEX: packets through the devices of namespace NS whose names match the regex, rx + tx summed.
 tun_packets() {
-  ip netns exec "$G" cat /proc/net/dev | awk -v re="^($1)\$" 'NR > 2 { sub(/^ +/, ""); split($0, f, /[: ]+/); if (f[1] ~ re) s += f[3] + f[11] } END { print s + 0 }'
+  ip netns exec "$1" cat /proc/net/dev | awk -v re="^($2)\$" 'NR > 2 { sub(/^ +/, ""); split($0, f, /[: ]+/); if (f[1] ~ re) s += f[3] + f[11] } END { print s + 0 }'
 }
+# The packets a server forwarded, counted on the client's tun (openconnect's, in the client namespace): every IP
+# packet the user sent or received. A server's own tun may count fewer, larger packets when it merges TCP segments
+# (the gateway does), so it cannot be the measure of per-packet cost.
+client_tun_packets() { tun_packets "$C" 'tun[0-9]+'; }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 pss_kb_sum() { local p s=0 v; for p in "$@"; do v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null); s=$((s + ${v:-0})); done; echo "$s"; }

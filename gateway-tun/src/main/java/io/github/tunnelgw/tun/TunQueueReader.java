@@ -54,6 +54,7 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     private final int headroom;
     private final int maxPacket;
     private final Consumer<ByteBuf> sink;
+    private final Pass pass;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -67,9 +68,16 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
      * @param sink      receives each packet, on the event loop, and owns (releases) it
      */
     public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink) {
+        this(queue, alloc, headroom, maxPacket, sink, Pass.NONE);
+    }
+
+    /** @param pass told when each pass over the queue begins and ends (see {@link Pass}) */
+    public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink,
+                          Pass pass) {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.alloc = Objects.requireNonNull(alloc, "alloc");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.pass = Objects.requireNonNull(pass, "pass");
         if (headroom < queue.readHeadroom() || headroom > 1024) {
             throw new IllegalArgumentException("headroom must be " + queue.readHeadroom() + "..1024 bytes (the virtio"
                     + " header of a read lands in it), got " + headroom);
@@ -101,8 +109,37 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         return queue.fileDescriptor();
     }
 
+    /**
+     * Brackets each pass over the queue (up to {@link #BUDGET} packets), on the event loop, so that the sink can
+     * gather what it sends for those packets and hand it to the kernel once, at the end. Must not throw.
+     */
+    public interface Pass {
+        Pass NONE = new Pass() {
+            @Override
+            public void begin() {
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+
+        void begin();
+
+        void end();
+    }
+
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
+        pass.begin();
+        try {
+            readPass(registration);
+        } finally {
+            pass.end();
+        }
+    }
+
+    private void readPass(IoRegistration registration) {
         for (int i = 0; i < BUDGET && !closed; i++) {
             ByteBuf buf;
             int n;

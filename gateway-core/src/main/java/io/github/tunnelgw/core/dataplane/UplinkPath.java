@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBuf;
  * 1. Version check (IPv4 only for now)
  * 2. Well-formedness (header length, total length within the frame)
  * 3. Anti-spoofing: the source must be the sender's own lease
- * 4. Egress: one write to the tun queue
+ * 4. Egress: one write to the tun queue, or, on a batching egress, held until the batch ends so consecutive TCP
+ *    segments leave as one
  */
 public final class UplinkPath {
     private final PacketEgress egress;
@@ -36,6 +37,11 @@ public final class UplinkPath {
         } else {
             counters.egressDropped.increment();
         }
+    }
+
+    /** Ends a batch: what the egress held back leaves now (see {@link PacketEgress#batching()}). */
+    public void flush() {
+        egress.flush();
     }
 
     private void countRejected(ByteBuf packet) {

@@ -135,6 +135,25 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         }
     }
 
+    void beginSendBatch() {
+        if (socketSender != null) {
+            socketSender.beginBatch();
+        }
+    }
+
+    void endSendBatch() {
+        if (socketSender != null) {
+            socketSender.endBatch();
+        }
+    }
+
+    /** The end of a batch of datagrams (one recvmmsg loop): the uplink's held TCP segments leave now. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        uplink.flush();
+        ctx.fireChannelReadComplete();
+    }
+
     private void receive(DtlsAssociation association, ByteBuf content, long now) {
         if (association.receive(content, now) < 0) {
             drop(association);
@@ -265,11 +284,15 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         byPeer.put(handshake.peer, association);
         byAddress.put(handshake.peer.getAddress(), association);
         log.info("{}: DTLS established with {}", ticket, handshake.peer);
-        for (byte[] early : handshake.bridge.goDirect()) {
-            if (association.receive(early, early.length, now) < 0) {
-                drop(association);
-                return;
+        try {
+            for (byte[] early : handshake.bridge.goDirect()) {
+                if (association.receive(early, early.length, now) < 0) {
+                    drop(association);
+                    return;
+                }
             }
+        } finally {
+            uplink.flush();
         }
     }
 

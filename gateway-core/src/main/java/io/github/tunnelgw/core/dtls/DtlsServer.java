@@ -3,6 +3,7 @@ package io.github.tunnelgw.core.dtls;
 import io.github.tunnelgw.core.dataplane.ChannelSwitch;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.tun.TunQueueReader;
 import io.github.tunnelgw.core.session.Session;
 import io.github.tunnelgw.core.tunnel.DtlsOffer;
 import io.netty.bootstrap.Bootstrap;
@@ -73,6 +74,24 @@ public final class DtlsServer implements AutoCloseable {
     /** The event loop that receives every DTLS datagram. */
     public IoEventLoop eventLoop() {
         return (IoEventLoop) channel.eventLoop();
+    }
+
+    /**
+     * Brackets a pass over a tun queue on {@link #eventLoop()}: the records sent in between are gathered and equal-sized
+     * runs of them leave in one UDP_SEGMENT send (see {@link SocketSender}).
+     */
+    public TunQueueReader.Pass sendPass() {
+        return new TunQueueReader.Pass() {
+            @Override
+            public void begin() {
+                handler.beginSendBatch();
+            }
+
+            @Override
+            public void end() {
+                handler.endSendBatch();
+            }
+        };
     }
 
     public int port() {

@@ -1,7 +1,9 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -17,11 +19,19 @@ import java.util.concurrent.atomic.LongAdder;
  * wake-up); a UDP {@code sendto} is atomic in the kernel, so any thread may call it on the socket alongside the
  * event loop.
  *
+ * <p>Between {@link #beginBatch()} and {@link #endBatch()} (one pass over the tun queues) the event loop's datagrams
+ * are gathered instead: a run of equally long datagrams to one peer (a TCP download is a run of full-size records)
+ * leaves as one {@code UDP_SEGMENT} send, so the kernel routes and filters it once and cuts it into datagrams at the
+ * last moment. Up to {@value #MAX_SEGMENTS} datagrams and {@value #MAX_BATCH_BYTES} bytes go in one send; another
+ * peer, a longer datagram, or anything after a shorter one (which must be the last) starts the next.
+ *
  * <p>A full socket buffer (EAGAIN) drops the datagram and counts it as congestion, as a router queue would.
  */
 final class SocketSender {
     /** Room for the largest datagram a link MTU of 9000 allows; each sending thread has one. */
     private static final int SCRATCH_BYTES = 9000;
+    static final int MAX_SEGMENTS = 64;
+    static final int MAX_BATCH_BYTES = 65_000;
     private static final FastThreadLocal<ByteBuffer> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected ByteBuffer initialValue() {
@@ -29,23 +39,55 @@ final class SocketSender {
         }
     };
 
+    private final Channel channel;
     private final Socket socket;
+    private final boolean segmentation;
     private final LongAdder congestionDropped;
     private final LongAdder sendErrors;
+    private final LongAdder segmentedSends = new LongAdder();
 
-    private SocketSender(Socket socket, LongAdder congestionDropped, LongAdder sendErrors) {
+    // Event loop only.
+    private boolean batching;
+    private ByteBuf batch;
+    private InetSocketAddress batchPeer;
+    private int segmentSize;
+    private int segments;
+    private boolean batchClosed;
+
+    private SocketSender(Channel channel, Socket socket, boolean segmentation, LongAdder congestionDropped,
+                         LongAdder sendErrors) {
+        this.channel = channel;
         this.socket = socket;
+        this.segmentation = segmentation;
         this.congestionDropped = congestionDropped;
         this.sendErrors = sendErrors;
     }
 
     static SocketSender of(Channel channel, LongAdder congestionDropped, LongAdder sendErrors) {
-        return new SocketSender((Socket) ((EpollDatagramChannel) channel).fd(), congestionDropped, sendErrors);
+        return new SocketSender(channel, (Socket) ((EpollDatagramChannel) channel).fd(),
+                SegmentedDatagramPacket.isSupported(), congestionDropped, sendErrors);
+    }
+
+    /** On the event loop: gather the datagrams sent from here on, until {@link #endBatch()}. */
+    void beginBatch() {
+        if (segmentation && channel.eventLoop().inEventLoop()) {
+            batching = true;
+        }
+    }
+
+    /** On the event loop: send what was gathered. */
+    void endBatch() {
+        batching = false;
+        flushBatch();
     }
 
     void send(byte[] datagram, int offset, int length, InetSocketAddress peer) {
         if (length > SCRATCH_BYTES) {
             sendErrors.increment();
+            return;
+        }
+        if (batching && channel.eventLoop().inEventLoop()) {
+            gather(datagram, offset, length, peer);
             return;
         }
         ByteBuffer scratch = SCRATCH.get();
@@ -59,5 +101,61 @@ final class SocketSender {
             // UDP: unreachable peers and closed sockets lose the datagram; the liveness tick sorts the peer out
             sendErrors.increment();
         }
+    }
+
+    private void gather(byte[] datagram, int offset, int length, InetSocketAddress peer) {
+        if (segments > 0 && (batchClosed || length > segmentSize || !peer.equals(batchPeer)
+                || segments == MAX_SEGMENTS || batch.writerIndex() + length > MAX_BATCH_BYTES)) {
+            flushBatch();
+        }
+        if (segments == 0) {
+            batch = channel.alloc().directBuffer(MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+            batchPeer = peer;
+            segmentSize = length;
+            batchClosed = false;
+        }
+        batch.writeBytes(datagram, offset, length);
+        segments++;
+        batchClosed = length < segmentSize;
+    }
+
+    private void flushBatch() {
+        if (segments == 0) {
+            return;
+        }
+        ByteBuf out = batch;
+        int count = segments;
+        batch = null;
+        segments = 0;
+        if (count == 1) {
+            sendNow(out);
+            return;
+        }
+        if (!channel.isWritable()) {
+            // What Netty could not send yet is still queued: a full socket buffer, so drop as sendTo would.
+            congestionDropped.add(count);
+            out.release();
+            return;
+        }
+        segmentedSends.increment();
+        channel.writeAndFlush(new SegmentedDatagramPacket(out, segmentSize, batchPeer), channel.voidPromise());
+    }
+
+    private void sendNow(ByteBuf out) {
+        try {
+            ByteBuffer nio = out.internalNioBuffer(out.readerIndex(), out.readableBytes());
+            if (socket.sendTo(nio, nio.position(), nio.limit(), batchPeer.getAddress(), batchPeer.getPort()) == 0) {
+                congestionDropped.increment();
+            }
+        } catch (IOException e) {
+            sendErrors.increment();
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Sends that carried two or more datagrams (UDP_SEGMENT). */
+    long segmentedSends() {
+        return segmentedSends.sum();
     }
 }

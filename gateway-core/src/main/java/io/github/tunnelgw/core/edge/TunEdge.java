@@ -11,6 +11,7 @@ import io.github.tunnelgw.tun.LinkConfigurator;
 import io.github.tunnelgw.tun.NatTable;
 import io.github.tunnelgw.tun.TunDevice;
 import io.github.tunnelgw.tun.TunQueue;
+import io.github.tunnelgw.tun.TcpCoalescer;
 import io.github.tunnelgw.tun.TunQueueReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -97,7 +98,33 @@ public final class TunEdge implements NetworkEdge {
 
     @Override
     public PacketEgress egress() {
-        return this::write;
+        return new PacketEgress() {
+            @Override
+            public boolean write(ByteBuf packet, int queueHint) {
+                return TunEdge.this.write(packet, queueHint);
+            }
+
+            @Override
+            public PacketEgress batching() {
+                return coalescing();
+            }
+        };
+    }
+
+    /** Merges each batch's TCP segments (see {@link TcpCoalescer}); one per receiving event loop. */
+    private PacketEgress coalescing() {
+        TcpCoalescer coalescer = new TcpCoalescer(queues);
+        return new PacketEgress() {
+            @Override
+            public boolean write(ByteBuf packet, int queueHint) {
+                return coalescer.add(packet, queueHint);
+            }
+
+            @Override
+            public void flush() {
+                coalescer.flush();
+            }
+        };
     }
 
     private boolean write(ByteBuf packet, int queueHint) {
@@ -108,7 +135,7 @@ public final class TunEdge implements NetworkEdge {
     public void start(DownlinkPath downlink, IoEventLoop loop) throws IOException {
         for (TunQueue queue : queues) {
             TunQueueReader reader = new TunQueueReader(queue, PooledByteBufAllocator.DEFAULT, DataPlane.HEADROOM,
-                    settings.mtu(), downlink::onTunPacket);
+                    settings.mtu(), downlink::onTunPacket, downlink.pass());
             readers.add(reader);
             reader.start(loop);
         }

@@ -111,10 +111,10 @@ public final class GatewayServer implements AutoCloseable {
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes()),
-                    uplink, counters);
+                    new UplinkPath(edge.egress().batching(), counters), counters);
         }
         // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).
-        edge.start(new DownlinkPath(routes, counters),
+        edge.start(dtls != null ? new DownlinkPath(routes, counters, dtls.sendPass()) : new DownlinkPath(routes, counters),
                 dtls != null ? dtls.eventLoop() : (IoEventLoop) workerGroup.next());
         ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
                 uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));
