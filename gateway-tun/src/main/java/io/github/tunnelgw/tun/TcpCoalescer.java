@@ -42,9 +42,9 @@ public final class TcpCoalescer {
     private final TunQueue[] queues;
     private final Flow[] flows = new Flow[MAX_FLOWS];
     private long nextOrder;
-    private long superPackets;
-    private long mergedSegments;
     private long dropped;
+    /** Merged segments of super-packets that add() had to write early; reported by the next flush(). */
+    private int pendingMerged;
 
     public TcpCoalescer(TunQueue[] queues) {
         Objects.requireNonNull(queues, "queues");
@@ -73,11 +73,10 @@ public final class TcpCoalescer {
         boolean mergeable = (flags & (FIN | SYN | RST | URG | ECE | CWR)) == 0 && (flags & ACK) != 0 && payload > 0;
         if (flow != null && mergeable && flow.accepts(packet, at, tcpHeader, payload)) {
             flow.append(packet, at + IPV4_HEADER + tcpHeader, payload, (flags & PSH) != 0);
-            mergedSegments++;
             return true;
         }
         if (flow != null) {
-            flush(flow);
+            pendingMerged += flush(flow);
         }
         if (!mergeable) {
             return write(packet, queueHint);
@@ -86,11 +85,18 @@ public final class TcpCoalescer {
         return true;
     }
 
-    /** Writes everything held, in the order the connections first appeared. */
-    public void flush() {
+    /**
+     * Writes everything held, in the order the connections first appeared.
+     *
+     * @return the segments that left inside an earlier segment's super-packet since the last flush
+     */
+    public int flush() {
+        int merged = pendingMerged;
+        pendingMerged = 0;
         for (Flow oldest = oldestActive(); oldest != null; oldest = oldestActive()) {
-            flush(oldest);
+            merged += flush(oldest);
         }
+        return merged;
     }
 
     private Flow oldestActive() {
@@ -101,16 +107,6 @@ public final class TcpCoalescer {
             }
         }
         return oldest;
-    }
-
-    /** Super-packets written (two or more segments each). */
-    public long superPackets() {
-        return superPackets;
-    }
-
-    /** Segments that went out inside another segment's super-packet. */
-    public long mergedSegments() {
-        return mergedSegments;
     }
 
     /** Held packets the kernel did not take at flush time (EAGAIN or refused), counted per segment. */
@@ -151,26 +147,27 @@ public final class TcpCoalescer {
         }
         if (slot == null) {
             slot = oldestActive();
-            flush(slot);
+            pendingMerged += flush(slot);
         }
         slot.begin(p, at, length, tcpHeader, payload, push, queueHint, nextOrder++);
     }
 
-    private void flush(Flow flow) {
+    /** @return the segments merged into the first one's super-packet, if it was written */
+    private int flush(Flow flow) {
         flow.active = false;
         TunQueue queue = queues[Math.floorMod(flow.queueHint, queues.length)];
         if (flow.segments == 1) {
             if (!queue.write(flow.buffer)) {
                 dropped++;
             }
-            return;
+            return 0;
         }
         flow.finishHeaders();
         if (queue.writeTcpSegments(flow.buffer, IPV4_HEADER, flow.tcpHeader, flow.segmentSize)) {
-            superPackets++;
-        } else {
-            dropped += flow.segments;
+            return flow.segments - 1;
         }
+        dropped += flow.segments;
+        return 0;
     }
 
     private boolean write(ByteBuf packet, int queueHint) {

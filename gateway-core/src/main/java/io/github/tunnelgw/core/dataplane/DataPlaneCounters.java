@@ -52,4 +52,8 @@ public final class DataPlaneCounters {
     public final LongAdder dtlsUndecryptableDropped = new LongAdder();
     /** Outgoing DTLS datagrams the kernel refused with an error other than a full buffer (e.g. unreachable). */
     public final LongAdder dtlsSendErrors = new LongAdder();
+    /** Uplink TCP segments that left for the tun inside an earlier segment's super-packet (receive offload). */
+    public final LongAdder uplinkCoalescedSegments = new LongAdder();
+    /** DTLS sends that carried two or more datagrams at once (UDP_SEGMENT). */
+    public final LongAdder dtlsSegmentedSends = new LongAdder();
 }

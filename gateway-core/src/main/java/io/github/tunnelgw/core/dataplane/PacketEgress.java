@@ -16,7 +16,12 @@ public interface PacketEgress {
         return this;
     }
 
-    /** Writes whatever a {@link #batching()} egress holds. */
-    default void flush() {
+    /**
+     * Writes whatever a {@link #batching()} egress holds.
+     *
+     * @return the packets that left inside another packet's super-packet
+     */
+    default int flush() {
+        return 0;
     }
 }

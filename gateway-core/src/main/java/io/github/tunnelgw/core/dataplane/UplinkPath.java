@@ -41,7 +41,10 @@ public final class UplinkPath {
 
     /** Ends a batch: what the egress held back leaves now (see {@link PacketEgress#batching()}). */
     public void flush() {
-        egress.flush();
+        int coalesced = egress.flush();
+        if (coalesced > 0) {
+            counters.uplinkCoalescedSegments.add(coalesced);
+        }
     }
 
     private void countRejected(ByteBuf packet) {

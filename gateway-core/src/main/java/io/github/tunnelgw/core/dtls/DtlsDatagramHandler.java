@@ -85,7 +85,8 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        socketSender = SocketSender.of(channel, counters.congestionDropped, counters.dtlsSendErrors);
+        socketSender = SocketSender.of(channel, counters.congestionDropped, counters.dtlsSendErrors,
+                counters.dtlsSegmentedSends);
         tick = ctx.executor().scheduleAtFixedRate(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
         ctx.fireChannelActive();
     }

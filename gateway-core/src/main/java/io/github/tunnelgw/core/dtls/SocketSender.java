@@ -44,7 +44,7 @@ final class SocketSender {
     private final boolean segmentation;
     private final LongAdder congestionDropped;
     private final LongAdder sendErrors;
-    private final LongAdder segmentedSends = new LongAdder();
+    private final LongAdder segmentedSends;
 
     // Event loop only.
     private boolean batching;
@@ -55,17 +55,20 @@ final class SocketSender {
     private boolean batchClosed;
 
     private SocketSender(Channel channel, Socket socket, boolean segmentation, LongAdder congestionDropped,
-                         LongAdder sendErrors) {
+                         LongAdder sendErrors, LongAdder segmentedSends) {
         this.channel = channel;
         this.socket = socket;
         this.segmentation = segmentation;
         this.congestionDropped = congestionDropped;
         this.sendErrors = sendErrors;
+        this.segmentedSends = segmentedSends;
     }
 
-    static SocketSender of(Channel channel, LongAdder congestionDropped, LongAdder sendErrors) {
+    /** @param segmentedSends counts the sends that carried two or more datagrams */
+    static SocketSender of(Channel channel, LongAdder congestionDropped, LongAdder sendErrors,
+                           LongAdder segmentedSends) {
         return new SocketSender(channel, (Socket) ((EpollDatagramChannel) channel).fd(),
-                SegmentedDatagramPacket.isSupported(), congestionDropped, sendErrors);
+                SegmentedDatagramPacket.isSupported(), congestionDropped, sendErrors, segmentedSends);
     }
 
     /** On the event loop: gather the datagrams sent from here on, until {@link #endBatch()}. */
@@ -152,10 +155,5 @@ final class SocketSender {
         } finally {
             out.release();
         }
-    }
-
-    /** Sends that carried two or more datagrams (UDP_SEGMENT). */
-    long segmentedSends() {
-        return segmentedSends.sum();
     }
 }

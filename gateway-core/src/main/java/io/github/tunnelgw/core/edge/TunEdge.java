@@ -121,8 +121,8 @@ public final class TunEdge implements NetworkEdge {
             }
 
             @Override
-            public void flush() {
-                coalescer.flush();
+            public int flush() {
+                return coalescer.flush();
             }
         };
     }

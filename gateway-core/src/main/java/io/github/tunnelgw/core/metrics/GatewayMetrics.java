@@ -61,6 +61,8 @@ public final class GatewayMetrics {
         counter("gateway.dtls.dropped.datagrams", counters.dtlsHandshakeLimitDropped, "reason", "handshake_limit");
         counter("gateway.dtls.dropped.datagrams", counters.dtlsUndecryptableDropped, "reason", "undecryptable");
         counter("gateway.dtls.dropped.datagrams", counters.dtlsSendErrors, "reason", "send_error");
+        counter("gateway.uplink.coalesced.segments", counters.uplinkCoalescedSegments);
+        counter("gateway.dtls.segmented.sends", counters.dtlsSegmentedSends);
         counter("gateway.dtls.hello.verify.requests", counters.dtlsHelloVerifyRequests);
         counter("gateway.dtls.handshakes", counters.dtlsHandshakesCompleted, "outcome", "completed");
         counter("gateway.dtls.handshakes", counters.dtlsHandshakesFailed, "outcome", "failed");

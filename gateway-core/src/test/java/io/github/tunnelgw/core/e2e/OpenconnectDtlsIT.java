@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OpenconnectDtlsIT {
     private static final long TRANSFER_BYTES = 50L * 1024 * 1024;
+    private static final String COALESCED_SEGMENTS = "gateway_uplink_coalesced_segments_total";
+    private static final String SEGMENTED_SENDS = "gateway_dtls_segmented_sends_total";
     private static final int SINK_PORT = 5002;
     private static final Duration TOKEN_TTL = Duration.ofMinutes(10);
     private static final Duration METRICS_SETTLE = Duration.ofSeconds(15);
@@ -80,7 +82,7 @@ class OpenconnectDtlsIT {
 
     @Test
     @Order(1)
-    void dtlsCarriesTheBulkOfATransferWithTheComputedMtu(TestInfo test) {
+    void dtlsCarriesTheBulkOfTransfersBothWaysWithTheComputedMtuAndOffloads(TestInfo test) {
         String token = fixture.issuer().mint("dtls-alice", TOKEN_TTL);
         try (OpenconnectRun run = client(test).connect("dtls", ClientLogin.token(token))) {
             ScriptRecord connect = run.awaitTunnelUp();
@@ -91,15 +93,35 @@ class OpenconnectDtlsIT {
                     .as("tunnel MTU: the MTU probe was echoed, so the client kept the computed value")
                     .isEqualTo(DTLS_TUNNEL_MTU);
 
-            double dtlsUpBefore = dtlsBytes("up");
+            PrometheusSamples beforeUpload = fixture.metrics().scrape();
             TransferResult transfer = TcpTransfer.run(fixture.topology(), directory(test), SINK_PORT, TRANSFER_BYTES);
             assertThat(transfer.receivedSha256()).isEqualTo(transfer.sentSha256());
-            double overDtls = dtlsBytes("up") - dtlsUpBefore;
-            System.out.printf("[e2e] %d bytes in %d ms (%.0f Mbit/s); %.0f bytes of IP packets crossed DTLS%n",
-                    transfer.receivedBytes(), transfer.elapsed().toMillis(), transfer.megabitsPerSecond(), overDtls);
+            PrometheusSamples afterUpload = fixture.metrics().scrape();
+            double overDtls = dtlsBytes(afterUpload, "up") - dtlsBytes(beforeUpload, "up");
+            double coalesced = afterUpload.valueOrZero(COALESCED_SEGMENTS, Map.of())
+                    - beforeUpload.valueOrZero(COALESCED_SEGMENTS, Map.of());
+            System.out.printf("[e2e] upload: %d bytes in %d ms (%.0f Mbit/s); %.0f bytes of IP packets crossed DTLS,"
+                    + " %.0f segments went to the tun inside super-packets%n", transfer.receivedBytes(),
+                    transfer.elapsed().toMillis(), transfer.megabitsPerSecond(), overDtls, coalesced);
             assertThat(overDtls).as("uplink bytes over DTLS during a %d-byte upload", TRANSFER_BYTES)
                     .isGreaterThan(0.8 * TRANSFER_BYTES);
-            assertThat(dtlsBytes("down")).as("TCP acknowledgements came back over DTLS").isPositive();
+            assertThat(dtlsBytes(afterUpload, "down")).as("TCP acknowledgements came back over DTLS").isPositive();
+            assertThat(coalesced).as("receive offload: uplink segments merged into super-packets").isPositive();
+
+            TransferResult download = TcpTransfer.download(fixture.topology(), directory(test), SINK_PORT + 10,
+                    TRANSFER_BYTES);
+            assertThat(download.receivedSha256()).as("the download arrived intact").isEqualTo(download.sentSha256());
+            assertThat(download.receivedBytes()).isEqualTo(TRANSFER_BYTES);
+            PrometheusSamples afterDownload = fixture.metrics().scrape();
+            double downOverDtls = dtlsBytes(afterDownload, "down") - dtlsBytes(afterUpload, "down");
+            double segmentedSends = afterDownload.valueOrZero(SEGMENTED_SENDS, Map.of())
+                    - afterUpload.valueOrZero(SEGMENTED_SENDS, Map.of());
+            System.out.printf("[e2e] download: %d bytes in %d ms (%.0f Mbit/s); %.0f bytes crossed DTLS; %.0f sends"
+                    + " carried several datagrams each%n", download.receivedBytes(), download.elapsed().toMillis(),
+                    download.megabitsPerSecond(), downOverDtls, segmentedSends);
+            assertThat(downOverDtls).as("downlink bytes over DTLS during a %d-byte download", TRANSFER_BYTES)
+                    .isGreaterThan(0.8 * TRANSFER_BYTES);
+            assertThat(segmentedSends).as("runs of equal records left in UDP_SEGMENT sends").isPositive();
 
             assertThat(run.interrupt()).as(run.diagnostics()).isZero();
         }

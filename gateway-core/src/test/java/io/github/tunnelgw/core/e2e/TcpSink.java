@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.e2e;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,10 +13,12 @@ import java.util.HexFormat;
 
 /**
  * Receiving end of a TCP transfer, run in the internal namespace:
- * {@code TcpSink <port> <resultFile>}. Prints {@code listening <port>} once bound, accepts one connection, reads to
- * end of stream, then writes {@code sha256=}, {@code bytes=} and {@code peer=} (the address the connection came
- * from) to the result file, atomically, before closing the connection, so the sender knows, on seeing the close,
- * that the result is on disk. Uses only the JDK.
+ * {@code TcpSink <port> <resultFile> [sendBytes]}. Prints {@code listening <port>} once bound, accepts one connection,
+ * reads to end of stream, then writes {@code sha256=}, {@code bytes=} and {@code peer=} (the address the connection
+ * came from) to the result file, atomically, before closing the connection, so the sender knows, on seeing the
+ * close, that the result is on disk. With {@code sendBytes} it serves a download instead: it sends that many random
+ * bytes to the connection ({@link TcpFetch} reads them), closes its sending side, waits for the peer to close, and
+ * writes the same result for what it sent. Uses only the JDK.
  */
 public final class TcpSink {
     private static final int ACCEPT_TIMEOUT_MILLIS = 120_000;
@@ -25,12 +28,13 @@ public final class TcpSink {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: TcpSink <port> <resultFile>");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: TcpSink <port> <resultFile> [sendBytes]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         Path resultFile = Path.of(args[1]);
+        long sendBytes = args.length == 3 ? Long.parseLong(args[2]) : -1;
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(port));
@@ -40,12 +44,14 @@ public final class TcpSink {
             try (Socket connection = server.accept()) {
                 connection.setSoTimeout(READ_TIMEOUT_MILLIS);
                 MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-                long bytes = 0;
-                byte[] buffer = new byte[64 * 1024];
-                InputStream in = connection.getInputStream();
-                for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-                    sha256.update(buffer, 0, n);
-                    bytes += n;
+                long bytes;
+                if (sendBytes >= 0) {
+                    TcpSource.send(connection.getOutputStream(), sendBytes, 0, sha256);
+                    connection.shutdownOutput();
+                    drain(connection.getInputStream(), MessageDigest.getInstance("SHA-256"));
+                    bytes = sendBytes;
+                } else {
+                    bytes = drain(connection.getInputStream(), sha256);
                 }
                 String result = "sha256=" + HexFormat.of().formatHex(sha256.digest()) + "\n"
                         + "bytes=" + bytes + "\n"
@@ -56,5 +62,16 @@ public final class TcpSink {
                 System.out.print(result);
             }
         }
+    }
+
+    /** Reads to end of stream, hashing what arrives; returns the byte count. */
+    static long drain(InputStream in, MessageDigest sha256) throws IOException {
+        long bytes = 0;
+        byte[] buffer = new byte[64 * 1024];
+        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+            sha256.update(buffer, 0, n);
+            bytes += n;
+        }
+        return bytes;
     }
 }

@@ -63,7 +63,8 @@ public final class TcpSource {
         System.out.println("millis=" + (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void send(OutputStream out, long total, long bytesPerSecond, MessageDigest sha256) throws Exception {
+    /** Writes {@code total} random bytes, no faster than {@code bytesPerSecond} if positive, hashing them. */
+    static void send(OutputStream out, long total, long bytesPerSecond, MessageDigest sha256) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] chunk = new byte[64 * 1024];
         long started = System.nanoTime();

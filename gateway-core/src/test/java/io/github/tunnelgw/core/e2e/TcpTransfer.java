@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -57,6 +58,41 @@ final class TcpTransfer {
                     Long.parseLong(KeyValueText.require(received, "bytes", resultFile.toString())),
                     KeyValueText.require(received, "peer", resultFile.toString()),
                     Duration.ofMillis(Long.parseLong(KeyValueText.require(sent, "millis", "the source's output"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The other way round: the internal host serves {@code bytes} random bytes ({@link TcpSink} with a size) and a
+     * {@link TcpFetch} in the client namespace downloads them.
+     *
+     * @param directory where the server's log and result file go
+     */
+    static TransferResult download(Topology topology, Path directory, int port, long bytes) {
+        Path resultFile = directory.resolve("download-server-result.txt");
+        try (BackgroundProcess server = startSink(topology.internal(), port, resultFile,
+                directory.resolve("download-server.log"), Long.toString(bytes))) {
+            CommandResult fetch = Commands.run(TRANSFER_TIMEOUT, topology.client().command(TestClasses.javaCommand(
+                    TcpFetch.class, topology.internalHostAddress(), Integer.toString(port))), null);
+            if (!fetch.succeeded()) {
+                throw new HarnessException("the download failed on the receiving side: " + fetch.describe()
+                        + "\n--- server log ---\n" + server.log());
+            }
+            OptionalInt serverStatus = server.awaitExit(Duration.ofSeconds(30));
+            if (serverStatus.isEmpty() || serverStatus.getAsInt() != 0 || !Files.exists(resultFile)) {
+                throw new HarnessException("the download server did not finish cleanly (status " + serverStatus + "): "
+                        + server.log());
+            }
+            Map<String, String> sent = KeyValueText.parse(Files.readString(resultFile));
+            Map<String, String> received = KeyValueText.parse(fetch.stdout());
+            return new TransferResult(
+                    KeyValueText.require(sent, "sha256", resultFile.toString()),
+                    Long.parseLong(KeyValueText.require(sent, "bytes", resultFile.toString())),
+                    KeyValueText.require(received, "sha256", "the fetcher's output"),
+                    Long.parseLong(KeyValueText.require(received, "bytes", "the fetcher's output")),
+                    KeyValueText.require(sent, "peer", resultFile.toString()),
+                    Duration.ofMillis(Long.parseLong(KeyValueText.require(received, "millis", "the fetcher's output"))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,9 +161,12 @@ final class TcpTransfer {
     }
 
     /** Starts a {@link TcpSink} in {@code namespace} and returns once it listens. */
-    static BackgroundProcess startSink(NetworkNamespace namespace, int port, Path resultFile, Path logFile) {
+    static BackgroundProcess startSink(NetworkNamespace namespace, int port, Path resultFile, Path logFile,
+                                       String... serveBytes) {
+        List<String> arguments = new ArrayList<>(List.of(Integer.toString(port), resultFile.toString()));
+        arguments.addAll(List.of(serveBytes));
         BackgroundProcess sink = BackgroundProcess.start("TCP sink in " + namespace,
-                namespace.command(TestClasses.javaCommand(TcpSink.class, Integer.toString(port), resultFile.toString())),
+                namespace.command(TestClasses.javaCommand(TcpSink.class, arguments.toArray(String[]::new))),
                 logFile, Map.of(), null);
         try {
             Poll.until("the TCP sink in " + namespace + " to listen", SINK_START_TIMEOUT, () -> {
