@@ -56,6 +56,13 @@ public final class CstpSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The end of one read from the socket: the uplink's held TCP segments leave now. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        uplink.flush();
+        ctx.fireChannelReadComplete();
+    }
+
     private void onDisconnect(ChannelHandlerContext ctx, ByteBuf frame, Session session) {
         boolean logout = CstpFrame.payloadLength(frame) > 0
                 && frame.getByte(frame.readerIndex() + CstpFrame.HEADER_LENGTH) == CstpFrame.DISCONNECT_REASON_LOGOUT;

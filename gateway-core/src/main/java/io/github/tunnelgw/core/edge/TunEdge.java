@@ -9,13 +9,14 @@ import io.github.tunnelgw.core.net.Ipv4Cidr;
 import io.github.tunnelgw.tun.IpForwarding;
 import io.github.tunnelgw.tun.LinkConfigurator;
 import io.github.tunnelgw.tun.NatTable;
+import io.github.tunnelgw.tun.TcpCoalescer;
 import io.github.tunnelgw.tun.TunDevice;
 import io.github.tunnelgw.tun.TunQueue;
-import io.github.tunnelgw.tun.TcpCoalescer;
 import io.github.tunnelgw.tun.TunQueueReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,12 @@ public final class TunEdge implements NetworkEdge {
     private final TunDevice device;
     private final TunQueue[] queues;
     private final List<TunQueueReader> readers = new ArrayList<>();
+    private final FastThreadLocal<TcpCoalescer> coalescers = new FastThreadLocal<>() {
+        @Override
+        protected TcpCoalescer initialValue() {
+            return new TcpCoalescer(queues);
+        }
+    };
     private NatTable nat;
     private String natInterface;
 
@@ -111,18 +118,20 @@ public final class TunEdge implements NetworkEdge {
         };
     }
 
-    /** Merges each batch's TCP segments (see {@link TcpCoalescer}); one per receiving event loop. */
+    /**
+     * Merges each batch's TCP segments (see {@link TcpCoalescer}), with one coalescer per thread: every caller is a
+     * channel handler on an event loop that flushes at the end of each read, before that loop serves anything else.
+     */
     private PacketEgress coalescing() {
-        TcpCoalescer coalescer = new TcpCoalescer(queues);
         return new PacketEgress() {
             @Override
             public boolean write(ByteBuf packet, int queueHint) {
-                return coalescer.add(packet, queueHint);
+                return coalescers.get().add(packet, queueHint);
             }
 
             @Override
             public int flush() {
-                return coalescer.flush();
+                return coalescers.get().flush();
             }
         };
     }

@@ -106,12 +106,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void bind(GatewayConfig config, SslContext sslContext, TokenValidator tokens, RouteTable routes) throws Exception {
-        UplinkPath uplink = new UplinkPath(edge.egress(), counters);
+        // Both channels' handlers flush the uplink at the end of each read, so consecutive TCP segments merge.
+        UplinkPath uplink = new UplinkPath(edge.egress().batching(), counters);
         TunnelParameters tunnel = tunnelParameters(config);
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes()),
-                    new UplinkPath(edge.egress().batching(), counters), counters);
+                    uplink, counters);
         }
         // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).
         edge.start(dtls != null ? new DownlinkPath(routes, counters, dtls.sendPass()) : new DownlinkPath(routes, counters),
