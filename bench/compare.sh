@@ -300,7 +300,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel and again through the TLS-only tunnel, both systems"
   echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
   echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
-  echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets = rx + tx of the server's tun device(s)."
+  echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets: TCP rows = rx + tx of the client's tun (every IP packet the user sent or received; the gateway merges TCP segments on its own tun), UDP row = rx + tx of the server's tun."
   echo "- routed baseline (no VPN, client -> gateway ns -> internal, PAT): ping median ${R[base.rtt]} ms"
   echo
   echo "| metric | gateway | ocserv | gateway/ocserv | better |"
