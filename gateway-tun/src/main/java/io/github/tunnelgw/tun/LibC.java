@@ -40,6 +40,9 @@ final class LibC {
 
     static native int ioctl(int fd, NativeLong request, Pointer argument) throws LastErrorException;
 
+    /** For requests that take their argument by value, such as TUNSETOFFLOAD. */
+    static native int ioctl(int fd, NativeLong request, NativeLong argument) throws LastErrorException;
+
     static native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,10 @@ public final class TunDevice implements AutoCloseable {
     static final short IFF_MULTI_QUEUE = 0x0100;
     /** A {@link VirtioNetHeader} on every packet, so that writes may carry TCP super-packets. */
     static final short IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454D0L;
+    /** The device computes TCP/UDP checksums (left partial by the kernel) and segments IPv4 TCP (TSO). */
+    static final long TUN_F_CSUM = 0x01;
+    static final long TUN_F_TSO4 = 0x02;
     /** MAX_TAP_QUEUES in the kernel. */
     public static final int MAX_QUEUES = 256;
 
@@ -43,6 +48,9 @@ public final class TunDevice implements AutoCloseable {
      */
     public static TunDevice open(String name, int queues) throws IOException {
         InterfaceName.requireValidOrTemplate(name);
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IOException("virtio headers are read as little-endian; this host is big-endian");
+        }
         if (queues < 1 || queues > MAX_QUEUES) {
             throw new IllegalArgumentException("tun queues must be 1.." + MAX_QUEUES + ", got " + queues);
         }
@@ -74,6 +82,8 @@ public final class TunDevice implements AutoCloseable {
             InterfaceRequest request = new InterfaceRequest(name);
             request.flags((short) (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR));
             LibC.ioctl(fd, new NativeLong(TUNSETIFF), request.memory);
+            // Offloads: the kernel then hands over whole TCP super-packets, which TunQueueReader cuts itself.
+            LibC.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4));
             return new TunQueue(fd, request.name(), index, true);
         } catch (LastErrorException e) {
             LibC.close(fd);

@@ -2,6 +2,7 @@ package io.github.tunnelgw.tun;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -11,6 +12,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +32,15 @@ import java.util.function.Consumer;
  *
  * <pre>
  * Flow, on each readable event of the queue (level-triggered):
- *   1. Allocate a direct buffer of headroom + maxPacket bytes from the pooled allocator, reader and writer index at
- *      headroom, so the sink can prepend its header (CSTP: 8 bytes) without copying the packet. The queue's
- *      virtio header lands in that headroom too, just before the packet, and is overwritten by the sink's.
- *   2. Read one packet into it. Nothing ready (EAGAIN): release the buffer and return to the loop.
- *   3. Count the packet and its bytes and hand the buffer to the sink, which owns it from then on.
- *   4. Back to 1, at most {@link #BUDGET} packets per event, so one busy queue cannot starve the loop's sockets;
+ *   1. Read one packet into the reader's own buffer (64 KB when the queue has offloads, else maxPacket). Nothing
+ *      ready (EAGAIN): return to the loop.
+ *   2. A TCP super-packet (the queue's virtio header says GSO): cut it into segments ({@link TcpSegmentation}). A
+ *      packet whose checksum the kernel left partial: fill it in. Any other GSO type: drop and count an error.
+ *   3. Copy each packet or segment into a pooled direct buffer of its own size plus headroom, reader and writer
+ *      index at headroom, so the sink can prepend its header (CSTP: 8 bytes) without another copy, and hand it to
+ *      the sink, which owns it from then on. (The copy is what keeps a 64 KB read buffer from being pinned by every
+ *      packet queued towards a slow client.)
+ *   4. Back to 1, at most {@link #BUDGET} reads per event, so one busy queue cannot starve the loop's sockets;
  *      epoll reports the queue again on the next pass while packets remain.
  * On a read error: count it, stop watching the queue for {@link #BACK_OFF_MILLIS} (a persistent error must not
  * become a busy loop) unless the queue was closed, in which case the registration ends.
@@ -52,9 +57,9 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     private final TunQueue queue;
     private final ByteBufAllocator alloc;
     private final int headroom;
-    private final int maxPacket;
     private final Consumer<ByteBuf> sink;
     private final Pass pass;
+    private final ByteBuf readBuffer;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -64,7 +69,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
 
     /**
      * @param headroom  bytes left free in front of each packet (readerIndex == headroom)
-     * @param maxPacket the largest packet expected, at least the link MTU; longer ones are cut by the kernel
+     * @param maxPacket the largest packet expected from a queue without offloads, at least the link MTU; longer ones
+     *                  are cut by the kernel (a queue with offloads reads up to 64 KB)
      * @param sink      receives each packet, on the event loop, and owns (releases) it
      */
     public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink) {
@@ -78,15 +84,17 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         this.alloc = Objects.requireNonNull(alloc, "alloc");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.pass = Objects.requireNonNull(pass, "pass");
-        if (headroom < queue.readHeadroom() || headroom > 1024) {
-            throw new IllegalArgumentException("headroom must be " + queue.readHeadroom() + "..1024 bytes (the virtio"
-                    + " header of a read lands in it), got " + headroom);
+        if (headroom < 0 || headroom > 1024) {
+            throw new IllegalArgumentException("headroom must be 0..1024 bytes, got " + headroom);
         }
         if (maxPacket < 1 || maxPacket > TunQueue.MAX_PACKET) {
             throw new IllegalArgumentException("maxPacket must be 1.." + TunQueue.MAX_PACKET + " bytes, got " + maxPacket);
         }
         this.headroom = headroom;
-        this.maxPacket = maxPacket;
+        // With offloads a read may be a 64 KB super-packet. Plain JDK memory: freed by the GC with the reader, so
+        // close() needs no hand-off to the event loop that may still be reading into it.
+        int readLimit = queue.readHeadroom() > 0 ? TunQueue.MAX_PACKET : maxPacket;
+        this.readBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(queue.readHeadroom() + readLimit));
     }
 
     /** Registers the queue with an epoll event loop and starts reading; waits until it is registered. */
@@ -140,35 +148,54 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     }
 
     private void readPass(IoRegistration registration) {
+        int readAt = queue.readHeadroom();
         for (int i = 0; i < BUDGET && !closed; i++) {
-            ByteBuf buf;
             int n;
             try {
-                buf = alloc.directBuffer(headroom + maxPacket, headroom + maxPacket);
-            } catch (OutOfDirectMemoryError e) {
-                backOff(registration);
-                return;
-            }
-            try {
-                buf.writerIndex(headroom).readerIndex(headroom);
-                n = queue.read(buf);
+                readBuffer.setIndex(readAt, readAt);
+                n = queue.read(readBuffer);
             } catch (IOException | RuntimeException e) {
-                buf.release();
                 backOff(registration);
                 return;
             }
             if (n == 0) {
-                buf.release();
                 return;
             }
             packets.increment();
             bytes.add(n);
             try {
-                sink.accept(buf);
-            } catch (RuntimeException e) {
+                deliver(readBuffer, readAt);
+            } catch (RuntimeException | OutOfDirectMemoryError e) {
                 errors.increment();
             }
         }
+    }
+
+    private void deliver(ByteBuf packet, int readAt) {
+        if (readAt > 0) {
+            int header = readAt - VirtioNetHeader.LENGTH;
+            int gsoType = VirtioNetHeader.gsoType(packet, header);
+            if (gsoType == VirtioNetHeader.GSO_TCPV4) {
+                if (TcpSegmentation.split(packet, VirtioNetHeader.gsoSize(packet, header), alloc, headroom, sink) == 0) {
+                    errors.increment();
+                }
+                return;
+            }
+            if (gsoType != VirtioNetHeader.GSO_NONE) {
+                errors.increment(); // a kind of offload the queue did not ask for
+                return;
+            }
+            if ((VirtioNetHeader.flags(packet, header) & VirtioNetHeader.F_NEEDS_CSUM) != 0
+                    && !TcpSegmentation.completeChecksum(packet, VirtioNetHeader.checksumStart(packet, header),
+                            VirtioNetHeader.checksumOffset(packet, header))) {
+                errors.increment();
+                return;
+            }
+        }
+        int length = packet.readableBytes();
+        ByteBuf copy = alloc.directBuffer(headroom + length, headroom + length);
+        copy.setIndex(headroom, headroom).writeBytes(packet, packet.readerIndex(), length);
+        sink.accept(copy);
     }
 
     private void watch(IoRegistration registration) {

@@ -1,5 +1,7 @@
 package io.github.tunnelgw.tun;
 
+import io.netty.buffer.ByteBuf;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -8,17 +10,41 @@ import java.nio.ByteOrder;
  * packet, in both directions. It is what lets one write carry a TCP super-packet (generic segmentation offload):
  * the kernel routes and NATs it once and cuts it into segments only where a device needs that.
  *
- * <p>Fields are in the host's byte order (the tun is not switched to a fixed endianness).
+ * <p>Fields are in the host's byte order (the tun is not switched to a fixed endianness); the readers below assume
+ * a little-endian host (x86-64, arm64), as {@link TunDevice} checks.
  */
 final class VirtioNetHeader {
     static final int LENGTH = 10;
     static final int F_NEEDS_CSUM = 1;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV4 = 1;
+    /** Flag on gso_type: the segments carry ECN's congestion-window-reduced handling (CWR on the first only). */
+    static final int GSO_ECN = 0x80;
     /** Offset of the checksum field in a TCP header. */
     static final int TCP_CHECKSUM_OFFSET = 16;
 
     private VirtioNetHeader() {
+    }
+
+    /** The header's fields as a read left them in {@code buf} at {@code at}. */
+    static int flags(ByteBuf buf, int at) {
+        return buf.getUnsignedByte(at);
+    }
+
+    static int gsoType(ByteBuf buf, int at) {
+        return buf.getUnsignedByte(at + 1) & ~GSO_ECN;
+    }
+
+    static int gsoSize(ByteBuf buf, int at) {
+        return buf.getUnsignedShortLE(at + 4);
+    }
+
+    static int checksumStart(ByteBuf buf, int at) {
+        return buf.getUnsignedShortLE(at + 6);
+    }
+
+    static int checksumOffset(ByteBuf buf, int at) {
+        return buf.getUnsignedShortLE(at + 8);
     }
 
     /** A direct buffer holding a header that asks for nothing: a complete packet with a valid checksum. */
