@@ -27,10 +27,14 @@ final class DtlsAssociation implements ClientRoute {
     static final byte DISCONNECT = 0x05;
     static final byte KEEPALIVE = 0x07;
     private static final byte[] DPD_PROBE = {DPD_OUT};
+    /** Alert level warning (1), description close_notify (0). */
+    private static final byte[] CLOSE_NOTIFY = {1, 0};
 
     final DtlsTicket ticket;
     final ClientHelloInspector.Result hello;
     private final DTLSTransport dtls;
+    /** Seals and opens the application records once the handshake is done; null leaves them to Bouncy Castle. */
+    private final GcmRecordLayer records;
     private final DatagramBridge bridge;
     private final UplinkPath uplink;
     private final DataPlaneCounters counters;
@@ -47,12 +51,15 @@ final class DtlsAssociation implements ClientRoute {
 
     // Guarded by sendLock.
     private final byte[] outbound;
+    private final byte[] sealed;
 
-    DtlsAssociation(DtlsTicket ticket, ClientHelloInspector.Result hello, DTLSTransport dtls, DatagramBridge bridge,
-                    UplinkPath uplink, DataPlaneCounters counters, long nowNanos) throws IOException {
+    DtlsAssociation(DtlsTicket ticket, ClientHelloInspector.Result hello, DTLSTransport dtls, GcmRecordLayer records,
+                    DatagramBridge bridge, UplinkPath uplink, DataPlaneCounters counters, long nowNanos)
+            throws IOException {
         this.ticket = ticket;
         this.hello = hello;
         this.dtls = dtls;
+        this.records = records;
         this.bridge = bridge;
         this.uplink = uplink;
         this.counters = counters;
@@ -61,6 +68,7 @@ final class DtlsAssociation implements ClientRoute {
         this.plain = new byte[Math.max(dtls.getReceiveLimit(), bridge.getReceiveLimit())];
         this.uplinkView = Unpooled.wrappedBuffer(plain);
         this.outbound = new byte[payloadLimit];
+        this.sealed = new byte[payloadLimit + GcmRecordLayer.OVERHEAD];
         this.lastValidNanos = nowNanos;
         this.lastProbeNanos = nowNanos;
     }
@@ -105,6 +113,9 @@ final class DtlsAssociation implements ClientRoute {
         if (closed) {
             return 0;
         }
+        if (records != null && GcmRecordLayer.isOurs(datagram, 0, length)) {
+            return openRecords(datagram, length, nowNanos, newPeer);
+        }
         bridge.handIn(datagram, length);
         int records = 0;
         try {
@@ -131,6 +142,38 @@ final class DtlsAssociation implements ClientRoute {
         return records;
     }
 
+    /** The application records of the datagram, through {@link GcmRecordLayer}. */
+    private int openRecords(byte[] datagram, int length, long nowNanos, InetSocketAddress newPeer) {
+        int opened = 0;
+        for (int at = 0, size; (size = GcmRecordLayer.recordLength(datagram, at, length)) > 0; at += size) {
+            if (!GcmRecordLayer.isOurs(datagram, at, length)) {
+                break;
+            }
+            int got = records.open(datagram, at, size, plain);
+            if (got < 0) {
+                continue;
+            }
+            if (opened++ == 0 && newPeer != null) {
+                bridge.rebind(newPeer);
+            }
+            if ((datagram[at] & 0xFF) == GcmRecordLayer.ALERT) {
+                log.debug("{}: DTLS alert from {}: level {} description {}", ticket, bridge.peer(),
+                        got > 0 ? plain[0] : -1, got > 1 ? plain[1] : -1);
+                continue;
+            }
+            try {
+                onRecord(got, nowNanos);
+            } catch (IOException e) {
+                log.info("{}: DTLS channel from {} failed: {}", ticket, bridge.peer(), e.toString());
+                return -1;
+            }
+        }
+        if (opened == 0) {
+            counters.dtlsUndecryptableDropped.increment();
+        }
+        return opened;
+    }
+
     private void onRecord(int length, long nowNanos) throws IOException {
         if (length == 0) {
             return;
@@ -149,7 +192,7 @@ final class DtlsAssociation implements ClientRoute {
                 // Echo byte for byte: openconnect's MTU probe only accepts its own bytes back (reference §5.4).
                 plain[0] = DPD_RESP;
                 synchronized (sendLock) {
-                    dtls.send(plain, 0, Math.min(length, payloadLimit));
+                    send(plain, Math.min(length, payloadLimit));
                 }
             }
             case DISCONNECT -> log.debug("{}: client sent DISCONNECT over DTLS", ticket);
@@ -175,7 +218,7 @@ final class DtlsAssociation implements ClientRoute {
             synchronized (sendLock) {
                 outbound[0] = DATA;
                 packet.getBytes(packet.readerIndex(), outbound, 1, length);
-                dtls.send(outbound, 0, length + 1);
+                send(outbound, length + 1);
             }
             counters.dtlsDownlinkPackets.increment();
             counters.dtlsDownlinkBytes.add(length);
@@ -193,12 +236,21 @@ final class DtlsAssociation implements ClientRoute {
         lastProbeNanos = nowNanos;
         try {
             synchronized (sendLock) {
-                dtls.send(DPD_PROBE, 0, 1);
+                send(DPD_PROBE, 1);
             }
         } catch (IOException e) {
             closed = true;
             ticket.route.withdraw(this);
         }
+    }
+
+    /** One application record, under sendLock. */
+    private void send(byte[] payload, int length) throws IOException {
+        if (records == null) {
+            dtls.send(payload, 0, length);
+            return;
+        }
+        bridge.send(sealed, 0, records.seal(GcmRecordLayer.APPLICATION_DATA, payload, 0, length, sealed));
     }
 
     /** Stops using this channel (downlink back to CSTP) and closes it, with a close_notify. */
@@ -207,7 +259,12 @@ final class DtlsAssociation implements ClientRoute {
         ticket.route.withdraw(this);
         synchronized (sendLock) {
             try {
-                dtls.close();
+                if (records != null) {
+                    bridge.send(sealed, 0, records.seal(GcmRecordLayer.ALERT, CLOSE_NOTIFY, 0, 2, sealed));
+                    bridge.close();
+                } else {
+                    dtls.close();
+                }
             } catch (IOException e) {
                 log.debug("{}: closing DTLS: {}", ticket, e.toString());
             }

@@ -244,14 +244,16 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         handshake.thread = Thread.ofVirtual().name("dtls-handshake").start(() -> {
             try {
                 DTLSTransport transport = new DTLSServerProtocol().accept(server, bridge, request);
-                channel.eventLoop().execute(() -> completed(handshake, transport));
+                GcmRecordLayer records = server.recordLayer();
+                channel.eventLoop().execute(() -> completed(handshake, transport, records));
             } catch (Exception e) {
                 channel.eventLoop().execute(() -> failed(handshake, e));
             }
         });
     }
 
-    private void completed(DtlsHandshake handshake, DTLSTransport transport) {
+    /** @param records the association's own record layer, or null to leave the records to Bouncy Castle */
+    private void completed(DtlsHandshake handshake, DTLSTransport transport, GcmRecordLayer records) {
         handshakes.remove(handshake.peer, handshake);
         DtlsTicket ticket = handshake.ticket;
         if (ticket.pending == handshake) {
@@ -264,7 +266,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         long now = System.nanoTime();
         DtlsAssociation association;
         try {
-            association = new DtlsAssociation(ticket, handshake.hello, transport, handshake.bridge, uplink,
+            association = new DtlsAssociation(ticket, handshake.hello, transport, records, handshake.bridge, uplink,
                     counters, now);
         } catch (IOException e) {
             closeQuietly(transport);

@@ -146,6 +146,12 @@ class DtlsChannelTest {
             assertThat(down).isNotNull().hasSize(1 + 28 + 100);
             assertThat(down[0]).isEqualTo((byte) 0x00);
             assertThat(counters.dtlsDownlinkPackets.sum()).isEqualTo(dtlsDown + 1);
+            // sealed by the gateway's own AES-GCM record layer (its sequence numbers start at 2^24 in epoch 1),
+            // and Bouncy Castle's client opened it; the client's records above were opened by that layer too
+            ByteBuffer header = ByteBuffer.wrap(dtls.lastReceivedDatagram());
+            assertThat(header.get(0)).as("application data").isEqualTo((byte) 23);
+            assertThat(header.getShort(3)).as("epoch").isEqualTo((short) 1);
+            assertThat(header.getLong(3) & 0xFFFF_FFFF_FFFFL).as("sequence number").isGreaterThanOrEqualTo(1L << 24);
 
             // the client sends DATA over CSTP: the downlink follows it to CSTP, and both count as CSTP traffic
             long cstpUpBytes = counters.cstpUplinkBytes.sum();

@@ -101,6 +101,11 @@ final class DtlsTestClient implements AutoCloseable {
         return n < 0 ? null : Arrays.copyOf(buf, n);
     }
 
+    /** The last datagram this client received, exactly as it came off the wire. */
+    byte[] lastReceivedDatagram() {
+        return transport.lastReceived.clone();
+    }
+
     /** The last datagram this client sent, exactly as it went on the wire (for replay tests). */
     byte[] lastSentDatagram() {
         return transport.sent.getLast().clone();
@@ -156,6 +161,7 @@ final class DtlsTestClient implements AutoCloseable {
         volatile DatagramSocket socket;
         /** Every datagram sent, in order; a test client sends few. */
         final List<byte[]> sent = new CopyOnWriteArrayList<>();
+        volatile byte[] lastReceived = new byte[0];
 
         RebindableTransport(DatagramSocket socket) {
             this.socket = socket;
@@ -181,6 +187,7 @@ final class DtlsTestClient implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 return -1;
             }
+            lastReceived = Arrays.copyOfRange(buf, off, off + packet.getLength());
             return packet.getLength();
         }
 

@@ -119,8 +119,8 @@ public class DtlsRecordBenchmark {
         DatagramBridge bridge = new DatagramBridge(channel, socket, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
         clientSide.server = bridge;
 
-        FutureTask<DTLSTransport> accept = new FutureTask<>(
-                () -> new DTLSServerProtocol().accept(new OpenconnectPskServer(crypto, psk), bridge));
+        OpenconnectPskServer pskServer = new OpenconnectPskServer(crypto, psk);
+        FutureTask<DTLSTransport> accept = new FutureTask<>(() -> new DTLSServerProtocol().accept(pskServer, bridge));
         Thread.ofPlatform().name("dtls-bench-handshake").start(accept);
         AesGcmPskClient pskClient = new AesGcmPskClient(crypto, psk);
         client = new DTLSClientProtocol().connect(pskClient, clientSide);
@@ -142,8 +142,8 @@ public class DtlsRecordBenchmark {
         DtlsTicket ticket = new DtlsTicket(AppId.random(random), psk, session, lease, route);
         ClientHelloInspector.Result hello = new ClientHelloInspector.Result(ClientHelloInspector.Rejection.NONE,
                 ticket.appId, 1, 2, 3, 4);
-        association = new DtlsAssociation(ticket, hello, server, bridge, new UplinkPath(egress, counters),
-                counters, System.nanoTime());
+        association = new DtlsAssociation(ticket, hello, server, pskServer.recordLayer(), bridge,
+                new UplinkPath(egress, counters), counters, System.nanoTime());
         ticket.current = association;
         for (byte[] early : bridge.goDirect()) {
             association.receive(early, early.length, System.nanoTime());
