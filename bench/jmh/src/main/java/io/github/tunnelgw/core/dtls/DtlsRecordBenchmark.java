@@ -115,7 +115,8 @@ public class DtlsRecordBenchmark {
         listener = udpSocket(socketLoop, true);
         sink = udpSocket(socketLoop, false);
         InetSocketAddress peer = (InetSocketAddress) sink.localAddress();
-        SocketSender socket = SocketSender.of(listener, counters.congestionDropped, counters.dtlsSendErrors);
+        SocketSender socket = SocketSender.of(listener, counters.congestionDropped, counters.dtlsSendErrors,
+                counters.dtlsSegmentedSends);
         DatagramBridge bridge = new DatagramBridge(channel, socket, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
         clientSide.server = bridge;
 
