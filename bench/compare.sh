@@ -8,6 +8,7 @@
 # env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
 #      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
+#      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
 #      GW_JAVA_OPTS="" (more JVM options for the gateway, e.g. a JFR recording:
@@ -16,6 +17,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
+SETTLE=${SETTLE:-5}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -269,8 +271,12 @@ measure_system() {
 
   if [ -x "$LOADCLIENT" ]; then
     measure_logins "$s"
-    # The same connects again once the server has served the login-rate run: the gateway's login path is then
-    # JIT-compiled, as on a server that has been up for a while (ocserv has no warm-up; its row shows run-to-run noise).
+    # The same connects again once the server has served the login-rate run and had SETTLE seconds of quiet: the
+    # gateway's login path is then JIT-compiled, as on a server that has been up for a while. Without the pause the
+    # JVM's C2 compiler is still working through the login run's backlog (252 compilations during 10 connects right
+    # after it, ~1 s of CPU on one of the 2 cores, which the connect script then waits for). ocserv has no warm-up;
+    # it gets the same pause and its row shows run-to-run noise.
+    sleep "$SETTLE"
     measure_connects "$s" connect_warm "${OC_AUTH[@]}"
     measure_memory "$s"
   else
@@ -298,6 +304,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
   echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel and again through the TLS-only tunnel, both systems"
+  echo "- warm connects: after the login-rate run and ${SETTLE}s of quiet, both systems"
   echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
   echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
   echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets: TCP rows = rx + tx of the client's tun (every IP packet the user sent or received; the gateway merges TCP segments on its own tun), UDP row = rx + tx of the server's tun."
@@ -320,8 +327,8 @@ mkdir -p "$(dirname "$OUT")"
   row "RTT added over routed baseline, ms" rtt_added "lower"
   row "client start → tunnel up, median ms (first connects after server start)" connect_up "lower"
   row "client start → DTLS established, median ms (first connects after server start)" connect_dtls "lower"
-  row "client start → tunnel up, median ms (after the login-rate run)" connect_warm_up "lower"
-  row "client start → DTLS established, median ms (after the login-rate run)" connect_warm_dtls "lower"
+  row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
+  row "client start → DTLS established, median ms (after the login-rate run and a pause)" connect_warm_dtls "lower"
   row "… gateway, token without --http-auth=Bearer (9.01 reconnects once): tunnel up, median ms" connect_plain_up "lower"
   row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
   row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"
