@@ -141,7 +141,7 @@ ocserv_stop() {
 # ---------------------------------------------------------------- measurements
 # iperf_measure SYSTEM TAG IPERF_ARGS...: one iperf3 run; records the throughput (or received datagrams/s) and the
 # server's CPU time per forwarded packet (TCP: packets counted on the client's tun, see client_tun_packets; the
-# UDP flood: packets through the server's tun).
+# UDP flood: datagrams the receiver got).
 iperf_measure() {
   local s=$1 tag=$2; shift 2
   local pids t0 t1 p0 p1 s0 s1
@@ -149,10 +149,11 @@ iperf_measure() {
   t0=$(cpu_ticks $pids); p0=$(client_tun_packets); s0=$(tun_packets "$G" "$TUN_RE")
   iperf_json "$W/$s/iperf-$tag.json" "$@"
   t1=$(cpu_ticks $pids); p1=$(client_tun_packets); s1=$(tun_packets "$G" "$TUN_RE")
-  # The UDP flood is offered faster than either server forwards it: the client's tun counts what was offered, the
-  # server's tun what was forwarded (no merging of UDP there). TCP: the client's tun, see client_tun_packets.
+  # The UDP flood is offered faster than either server forwards it, so the client's tun counts datagrams the server
+  # dropped, and the gateway's tun counts merged super-packets: the flood's packets are the datagrams the iperf3
+  # server received. TCP: the client's tun, see client_tun_packets.
   local forwarded=$((p1 - p0))
-  [ "$tag" = udp64 ] && forwarded=$((s1 - s0))
+  [ "$tag" = udp64 ] && forwarded=$(iperf_udp_received "$W/$s/iperf-$tag.json")
   R[$s.$tag.pkts]=$forwarded
   R[$s.$tag.cpu_us_pkt]=$(awk -v t=$((t1 - t0)) -v p="$forwarded" -v hz="$HZ" 'BEGIN { if (p > 0) printf "%.2f", t * 1e6 / hz / p; else print "n/a" }')
   if [ "$tag" = udp64 ]; then
@@ -307,7 +308,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- warm connects: after the login-rate run and ${SETTLE}s of quiet, both systems"
   echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
   echo "- memory: gateway = JVM RSS after a full GC (jcmd GC.run); ocserv = sum of PSS of main, sec-mod and all workers"
-  echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets: TCP rows = rx + tx of the client's tun (every IP packet the user sent or received; the gateway merges TCP segments on its own tun), UDP row = rx + tx of the server's tun."
+  echo "- server CPU counted: gateway = the JVM process (all threads); ocserv = main + sec-mod + every worker. Packets: TCP rows = rx + tx of the client's tun (every IP packet the user sent or received; the gateway merges packets on its own tun), UDP row = datagrams the iperf3 server received."
   echo "- routed baseline (no VPN, client -> gateway ns -> internal, PAT): ping median ${R[base.rtt]} ms"
   echo
   echo "| metric | gateway | ocserv | gateway/ocserv | better |"

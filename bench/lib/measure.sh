@@ -29,6 +29,11 @@ iperf_udp_pps() {
   jq -r '.start.test_start.blksize as $l | .end.sum_received // .end.sum | (.bytes / $l / .seconds) | floor' "$1" 2>/dev/null \
     | grep -E '^[0-9]+$' || echo n/a
 }
+# Datagrams the receiver got in a UDP run (a count, not a rate).
+iperf_udp_received() {
+  jq -r '.start.test_start.blksize as $l | .end.sum_received // .end.sum | (.bytes / $l) | floor' "$1" 2>/dev/null \
+    | grep -E '^[0-9]+$' || echo 0
+}
 iperf_udp_offered_pps() {
   jq -r '.start.test_start.blksize as $l | .end.sum_sent // .end.sum | (.bytes / $l / .seconds) | floor' "$1" 2>/dev/null \
     | grep -E '^[0-9]+$' || echo n/a

@@ -157,6 +157,24 @@ public final class TunQueue {
         return writeWithHeader(vector, vector.segments, packet);
     }
 
+    /**
+     * Writes an IPv4 UDP super-packet (generic segmentation offload): one IP and UDP header, then the payloads of
+     * several datagrams of one flow, each {@code segmentSize} bytes but the last. The kernel forwards it as one
+     * packet and cuts it into the original datagrams where it must (at the latest at the receiving socket); the UDP
+     * length field must hold the whole UDP length and the checksum field the (not complemented) pseudo-header sum
+     * over it.
+     *
+     * @return as {@link #write}; false without writing if this queue has no virtio header
+     */
+    public boolean writeUdpSegments(ByteBuf packet, int ipHeaderLength, int segmentSize) {
+        if (headerBytes == 0) {
+            return false;
+        }
+        WriteVector vector = VECTOR.get();
+        VirtioNetHeader.udpSegments(vector.segments, ipHeaderLength, segmentSize);
+        return writeWithHeader(vector, vector.segments, packet);
+    }
+
     private boolean writeWithHeader(WriteVector vector, ByteBuffer header, ByteBuf packet) {
         int length = packet.readableBytes();
         if (length == 0 || length > MAX_PACKET) {

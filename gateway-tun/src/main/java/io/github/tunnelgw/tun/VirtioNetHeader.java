@@ -18,12 +18,28 @@ final class VirtioNetHeader {
     static final int F_NEEDS_CSUM = 1;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV4 = 1;
+    static final int GSO_UDP_L4 = 5;
+    /** Offset of the checksum field in a UDP header. */
+    static final int UDP_CHECKSUM_OFFSET = 6;
     /** Flag on gso_type: the segments carry ECN's congestion-window-reduced handling (CWR on the first only). */
     static final int GSO_ECN = 0x80;
     /** Offset of the checksum field in a TCP header. */
     static final int TCP_CHECKSUM_OFFSET = 16;
 
     private VirtioNetHeader() {
+    }
+
+    /**
+     * Fills {@code header} for an IPv4 UDP super-packet: datagrams of {@code segmentSize} payload bytes (the last may
+     * be shorter) behind one IP and UDP header; the kernel cuts them apart and completes each checksum.
+     */
+    static void udpSegments(ByteBuffer header, int ipHeaderLength, int segmentSize) {
+        header.put(0, (byte) F_NEEDS_CSUM)
+                .put(1, (byte) GSO_UDP_L4)
+                .putShort(2, (short) (ipHeaderLength + 8))
+                .putShort(4, (short) segmentSize)
+                .putShort(6, (short) ipHeaderLength)
+                .putShort(8, (short) UDP_CHECKSUM_OFFSET);
     }
 
     /** The header's fields as a read left them in {@code buf} at {@code at}. */

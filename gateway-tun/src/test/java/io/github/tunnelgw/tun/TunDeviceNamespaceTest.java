@@ -237,6 +237,34 @@ class TunDeviceNamespaceTest {
         }
     }
 
+    @Test
+    void aUdpSuperPacketReachesTheSocketAsTheOriginalDatagrams() throws Exception {
+        try (TunDevice tun = openConfigured();
+             DatagramSocket socket = ns.inside(() -> new DatagramSocket(new InetSocketAddress("10.99.0.1", 0)))) {
+            socket.setSoTimeout(5_000);
+            String[] messages = {"first datagram of ten", "second one, as long!!", "short"};
+            byte[] first = messages[0].getBytes(StandardCharsets.US_ASCII);
+            ByteBuf superPacket = Unpooled.directBuffer().writeBytes(
+                    TestPackets.udp(PEER, GATEWAY, 4321, socket.getLocalPort(), first));
+            for (int i = 1; i < messages.length; i++) {
+                superPacket.writeBytes(messages[i].getBytes(StandardCharsets.US_ASCII));
+            }
+            int total = superPacket.readableBytes();
+            superPacket.setShort(2, total);
+            superPacket.setShort(10, 0);
+            superPacket.setShort(10, ~InternetChecksum.fold(InternetChecksum.sum(superPacket, 0, 20, 0)));
+            superPacket.setShort(24, total - 20);
+            superPacket.setShort(26, InternetChecksum.fold(InternetChecksum.sum(superPacket, 12, 8, 17 + total - 20)));
+
+            assertThat(tun.queues().get(0).writeUdpSegments(superPacket, 20, first.length)).isTrue();
+            superPacket.release();
+
+            for (String message : messages) {
+                assertThat(receive(socket)).isEqualTo("10.99.0.2:4321 " + message);
+            }
+        }
+    }
+
     static String receive(DatagramSocket socket) throws IOException {
         DatagramPacket datagram = new DatagramPacket(new byte[200], 200);
         socket.receive(datagram);

@@ -9,7 +9,7 @@ import io.github.tunnelgw.core.net.Ipv4Cidr;
 import io.github.tunnelgw.tun.IpForwarding;
 import io.github.tunnelgw.tun.LinkConfigurator;
 import io.github.tunnelgw.tun.NatTable;
-import io.github.tunnelgw.tun.TcpCoalescer;
+import io.github.tunnelgw.tun.PacketCoalescer;
 import io.github.tunnelgw.tun.TunDevice;
 import io.github.tunnelgw.tun.TunQueue;
 import io.github.tunnelgw.tun.TunQueueReader;
@@ -44,10 +44,10 @@ public final class TunEdge implements NetworkEdge {
     private final TunDevice device;
     private final TunQueue[] queues;
     private final List<TunQueueReader> readers = new ArrayList<>();
-    private final FastThreadLocal<TcpCoalescer> coalescers = new FastThreadLocal<>() {
+    private final FastThreadLocal<PacketCoalescer> coalescers = new FastThreadLocal<>() {
         @Override
-        protected TcpCoalescer initialValue() {
-            return new TcpCoalescer(queues);
+        protected PacketCoalescer initialValue() {
+            return new PacketCoalescer(queues);
         }
     };
     private NatTable nat;
@@ -119,7 +119,7 @@ public final class TunEdge implements NetworkEdge {
     }
 
     /**
-     * Merges each batch's TCP segments (see {@link TcpCoalescer}), with one coalescer per thread: every caller is a
+     * Merges each batch's TCP segments and UDP datagrams (see {@link PacketCoalescer}), with one coalescer per thread: every caller is a
      * channel handler on an event loop that flushes at the end of each read, before that loop serves anything else.
      */
     private PacketEgress coalescing() {

@@ -18,23 +18,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The merge rules, over a socket pair whose writing end adds the virtio header as a tun queue does; the test reads
+ * The merge rules for TCP segments and UDP datagrams, over a socket pair whose writing end adds the virtio header as a tun queue does; the test reads
  * the other end raw and checks the header and the packet the kernel would get. (TunDeviceNamespaceTest has the
  * kernel cut a real super-packet.)
  */
-class TcpCoalescerTest {
+class PacketCoalescerTest {
     static final int CLIENT = 0x0A640005;   // 10.100.0.5
     static final int SERVER = 0x0A000202;   // 10.0.2.2
     static final byte[] NO_OPTIONS = {};
     static final byte[] TIMESTAMPS = {1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9};
 
     final SeqPacketPair pair;
-    final TcpCoalescer coalescer;
+    final PacketCoalescer coalescer;
     final List<ByteBuf> toRelease = new ArrayList<>();
 
-    TcpCoalescerTest() throws IOException {
+    PacketCoalescerTest() throws IOException {
         pair = new SeqPacketPair(true);
-        coalescer = new TcpCoalescer(new TunQueue[] {pair.b});
+        coalescer = new PacketCoalescer(new TunQueue[] {pair.b});
     }
 
     @AfterEach
@@ -209,14 +209,14 @@ class TcpCoalescerTest {
 
     @Test
     void moreConnectionsThanSlotsFlushTheOldestFirst() throws IOException {
-        for (int port = 0; port <= TcpCoalescer.MAX_FLOWS; port++) {
+        for (int port = 0; port <= PacketCoalescer.MAX_FLOWS; port++) {
             coalescer.add(segment(41000 + port, 0, 100, ACK, NO_OPTIONS, 1), 0);
         }
         Written oldest = next();
         assertThat(oldest.packet().getUnsignedShort(20)).as("the ninth connection pushed out the first").isEqualTo(41000);
         assertNothingMoreWritten();
         coalescer.flush();
-        for (int port = 1; port <= TcpCoalescer.MAX_FLOWS; port++) {
+        for (int port = 1; port <= PacketCoalescer.MAX_FLOWS; port++) {
             assertThat(next().packet().getUnsignedShort(20)).isEqualTo(41000 + port);
         }
         assertNothingMoreWritten();
@@ -241,15 +241,16 @@ class TcpCoalescerTest {
     void otherPacketsGoOutAtOnceAndUntouched() throws IOException {
         ByteBuf held = segment(0, 1000, ACK, NO_OPTIONS, 1);
         coalescer.add(held, 0);
-        ByteBuf udp = Unpooled.wrappedBuffer(TestPackets.udp(CLIENT, SERVER, 1, 2, new byte[64]));
+        ByteBuf icmp = Unpooled.wrappedBuffer(TestPackets.udp(CLIENT, SERVER, 1, 2, new byte[64]));
+        icmp.setByte(9, 1); // another protocol: nothing to merge
         ByteBuf garbage = Unpooled.wrappedBuffer(new byte[] {0x45, 0, 0, 99, 1, 2, 3});
         ByteBuf fragment = segment(0, 1000, ACK, NO_OPTIONS, 1);
         fragment.setShort(6, 0x2000); // more fragments
-        coalescer.add(udp, 0);
+        coalescer.add(icmp, 0);
         coalescer.add(garbage, 0);
         coalescer.add(fragment, 0);
 
-        assertThat(ByteBufUtil.equals(next().packet(), udp)).isTrue();
+        assertThat(ByteBufUtil.equals(next().packet(), icmp)).isTrue();
         assertThat(ByteBufUtil.equals(next().packet(), garbage)).isTrue();
         assertThat(ByteBufUtil.equals(next().packet(), fragment)).isTrue();
         assertNothingMoreWritten();
@@ -257,8 +258,76 @@ class TcpCoalescerTest {
         assertThat(ByteBufUtil.equals(next().packet(), held)).isTrue();
     }
 
+    static ByteBuf datagram(int port, int length, int fill) {
+        byte[] payload = new byte[length];
+        Arrays.fill(payload, (byte) fill);
+        return Unpooled.wrappedBuffer(TestPackets.udp(CLIENT, SERVER, port, 5201, payload));
+    }
+
+    @Test
+    void udpDatagramsOfOneFlowLeaveAsOneSuperPacketWithAUdpGsoHeader() throws IOException {
+        for (int i = 0; i < 4; i++) {
+            coalescer.add(datagram(40000, 64, 'a' + i), 3);
+        }
+        coalescer.add(datagram(40000, 20, 'z'), 3); // shorter: the last of this super-packet
+        coalescer.add(datagram(40000, 64, 'n'), 3);
+
+        assertThat(coalescer.flush()).isEqualTo(4);
+
+        Written w = next();
+        assertThat(w.flags()).isEqualTo(VirtioNetHeader.F_NEEDS_CSUM);
+        assertThat(w.gsoType()).isEqualTo(VirtioNetHeader.GSO_UDP_L4);
+        assertThat(w.headersLength()).isEqualTo(28);
+        assertThat(w.segmentSize()).isEqualTo(64);
+        assertThat(w.checksumStart()).isEqualTo(20);
+        assertThat(w.checksumOffset()).isEqualTo(6);
+        ByteBuf p = w.packet();
+        assertThat(p.readableBytes()).isEqualTo(28 + 4 * 64 + 20);
+        assertThat(Ipv4Header.totalLength(p)).isEqualTo(p.readableBytes());
+        assertThat(TestPackets.headerChecksumVerifies(p)).isTrue();
+        assertThat(p.getUnsignedShort(24)).as("UDP length of the whole").isEqualTo(8 + 4 * 64 + 20);
+        assertThat(p.getByte(28 + 64)).isEqualTo((byte) 'b');
+        assertThat(p.getByte(28 + 4 * 64)).isEqualTo((byte) 'z');
+        completeChecksum(w);
+        assertThat(TestPackets.udpChecksumVerifies(p)).isTrue();
+        Written alone = next();
+        assertThat(alone.gsoType()).isEqualTo(VirtioNetHeader.GSO_NONE);
+        assertThat(alone.packet().getByte(28)).isEqualTo((byte) 'n');
+        assertNothingMoreWritten();
+    }
+
+    @Test
+    void udpAndTcpFlowsWithTheSamePortsStayApart() throws IOException {
+        coalescer.add(datagram(40000, 100, 1), 0);
+        coalescer.add(segment(40000, 0, 100, ACK, NO_OPTIONS, 2), 0);
+        coalescer.add(datagram(40000, 100, 3), 0);
+        coalescer.add(segment(40000, 100, 100, ACK, NO_OPTIONS, 4), 0);
+        coalescer.flush();
+
+        Written udp = next();
+        Written tcp = next();
+        assertThat(udp.gsoType()).isEqualTo(VirtioNetHeader.GSO_UDP_L4);
+        assertThat(udp.packet().readableBytes()).isEqualTo(28 + 200);
+        assertThat(tcp.gsoType()).isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        assertThat(tcp.packet().readableBytes()).isEqualTo(40 + 200);
+        assertNothingMoreWritten();
+    }
+
+    @Test
+    void emptyOrInconsistentDatagramsGoOutAtOnce() throws IOException {
+        ByteBuf empty = datagram(40000, 0, 0);
+        ByteBuf wrongLength = datagram(40001, 50, 1);
+        wrongLength.setShort(24, 30); // UDP length disagrees with the IP length
+        coalescer.add(empty, 0);
+        coalescer.add(wrongLength, 0);
+
+        assertThat(ByteBufUtil.equals(next().packet(), empty)).isTrue();
+        assertThat(ByteBufUtil.equals(next().packet(), wrongLength)).isTrue();
+        assertNothingMoreWritten();
+    }
+
     @Test
     void needsAQueue() {
-        assertThatThrownBy(() -> new TcpCoalescer(new TunQueue[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PacketCoalescer(new TunQueue[0])).isInstanceOf(IllegalArgumentException.class);
     }
 }
