@@ -6,7 +6,7 @@
 #
 # Usage: sudo bench/compare.sh
 # env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
-#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
+#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=20 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
@@ -17,7 +17,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-20}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -169,9 +169,9 @@ measure_logins() {
   local lp
   # In its own process group, so a time-out ends the load client's JVM too, whatever run.sh forks.
   setsid ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" --auth "$LOAD_AUTH" \
-    --mode logins --concurrency "$LOGIN_CONCURRENCY" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1 &
+    --mode logins --concurrency "$LOGIN_CONCURRENCY" --warmup "$LOGIN_WARMUP" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1 &
   lp=$!; bench_track_group "$lp"
-  for _ in $(seq $(( (LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq $(( (LOGIN_WARMUP + LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
   kill -TERM -- "-$lp" 2>/dev/null; wait "$lp" 2>/dev/null
   R[$s.logins]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
   R[$s.login_failures]=$(sed -n 's/^failures=\([0-9]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
@@ -303,7 +303,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "- host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
+  echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s after LOGIN_WARMUP=${LOGIN_WARMUP}s of unmeasured logins, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
   echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel and again through the TLS-only tunnel, both systems"
   echo "- warm connects: after the login-rate run and ${SETTLE}s of quiet, both systems"
   echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
