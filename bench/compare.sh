@@ -6,7 +6,7 @@
 #
 # Usage: sudo bench/compare.sh
 # env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
-#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=20 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
+#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=5 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
@@ -17,7 +17,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-20}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
