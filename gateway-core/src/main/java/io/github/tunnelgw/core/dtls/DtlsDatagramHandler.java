@@ -286,7 +286,8 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         ticket.current = association;
         byPeer.put(handshake.peer, association);
         byAddress.put(handshake.peer.getAddress(), association);
-        log.info("{}: DTLS established with {}", ticket, handshake.peer);
+        log.info("{}: DTLS established with {} ({} µs after its verified ClientHello)", ticket, handshake.peer,
+                (now - handshake.startedNanos) / 1000);
         try {
             for (byte[] early : handshake.bridge.goDirect()) {
                 if (association.receive(early, early.length, now) < 0) {
