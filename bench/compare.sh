@@ -70,6 +70,7 @@ nat: { enabled: true, outInterface: "$GW_INNER_IF", ipForward: enable, table: "t
 state: { directory: "$d/state" }
 timeouts: { dpd: 90s, keepalive: 240s, idle: 1200s, cookie: 300s }
 metrics: { enabled: true, listen: "127.0.0.1:9410" }
+${GW_CONFIG_EXTRA:-}
 YAML
   BENCH_NFT+=("$G:tgwc_${RUN_ID}_gw")
   GATEWAY_JAVA_OPTS="-Xms$GW_HEAP_MIN -Xmx$GW_HEAP ${GW_JAVA_OPTS:-}" ip netns exec "$G" "$root/bin/gateway" run --config "$d/gateway.yaml" \

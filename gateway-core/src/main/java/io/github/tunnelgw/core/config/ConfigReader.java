@@ -146,8 +146,9 @@ final class ConfigReader {
 
     private static Dtls dtls(ConfigSection section) throws ConfigException {
         int maxHandshakes = section.integer("maxHandshakes", 64, 1, 4096);
+        int warmupHandshakes = section.integer("warmupHandshakes", 400, 0, 100_000);
         section.rejectUnknownKeys();
-        return new Dtls(maxHandshakes);
+        return new Dtls(maxHandshakes, warmupHandshakes);
     }
 
     private static Metrics metrics(ConfigSection section) throws ConfigException {

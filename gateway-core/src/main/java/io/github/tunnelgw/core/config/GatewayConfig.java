@@ -328,8 +328,10 @@ public record GatewayConfig(
      * @param maxHandshakes DTLS handshakes in flight at once, over all clients; a cookie-verified ClientHello
      *                      beyond it is dropped (each handshake holds a virtual thread and a queue until it
      *                      completes, fails or times out)
+     * @param warmupHandshakes DTLS handshakes the gateway runs against itself in memory before the DTLS port opens,
+     *                      so that clients' handshakes run compiled code from the start; 0 skips the warm-up
      */
-    public record Dtls(int maxHandshakes) {
+    public record Dtls(int maxHandshakes, int warmupHandshakes) {
     }
 
     /**

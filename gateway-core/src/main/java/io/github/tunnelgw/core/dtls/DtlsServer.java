@@ -19,7 +19,9 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Optional;
 
@@ -33,6 +35,8 @@ public final class DtlsServer implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Datagrams taken per receive system call under load: one recvmmsg instead of a recvmsg each. */
     private static final int RECEIVE_BATCH = 16;
+    /** The warm-up stops after this long even if it has not run all its handshakes (a slow or busy host). */
+    private static final Duration WARMUP_BUDGET = Duration.ofSeconds(5);
 
     private final Channel channel;
     private final DtlsDirectory directory;
@@ -53,6 +57,7 @@ public final class DtlsServer implements AutoCloseable {
                                    UplinkPath uplink, DataPlaneCounters counters) throws InterruptedException {
         SecureRandom random = new SecureRandom();
         TlsCrypto crypto = new JcaTlsCryptoProvider().create(random);
+        warmUp(crypto, settings.warmupHandshakes());
         DtlsDirectory directory = new DtlsDirectory();
         int receiveLimit = Math.max(2048, settings.linkMtu());
         DtlsDatagramHandler handler = new DtlsDatagramHandler(directory, settings, crypto, uplink, counters, receiveLimit);
@@ -69,6 +74,20 @@ public final class DtlsServer implements AutoCloseable {
                 .bind(bindAddress).sync().channel();
         log.info("DTLS listening on udp {}", channel.localAddress());
         return new DtlsServer(channel, directory, handler, settings, random);
+    }
+
+    private static void warmUp(TlsCrypto crypto, int handshakes) {
+        if (handshakes == 0) {
+            return;
+        }
+        try {
+            DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, handshakes, WARMUP_BUDGET);
+            log.info("DTLS handshake warmed up: {} handshakes in memory in {} ms, the last took {} µs",
+                    result.handshakes(), result.elapsedMillis(), result.lastMicros());
+        } catch (IOException e) {
+            // Clients would meet the same failure; say so now, but the TLS channel still carries their traffic.
+            log.warn("DTLS warm-up failed: {}", e.getMessage());
+        }
     }
 
     /** The event loop that receives every DTLS datagram. */

@@ -111,7 +111,8 @@ public final class GatewayServer implements AutoCloseable {
         TunnelParameters tunnel = tunnelParameters(config);
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
-                    DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes()),
+                    DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(),
+                            config.dtls().warmupHandshakes()),
                     uplink, counters);
         }
         // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).

@@ -60,6 +60,7 @@ class GatewayConfigTest {
               cookie: 300s
             dtls:
               maxHandshakes: 64             # 1..4096
+              warmupHandshakes: 400         # 0..100000
             metrics:
               enabled: true
               listen: 127.0.0.1:9410
@@ -109,7 +110,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts()).isEqualTo(new GatewayConfig.Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(90),
                 Duration.ofSeconds(240), Optional.of(Duration.ofMinutes(20)), Optional.of(Duration.ofHours(24)),
                 Duration.ofMinutes(5)));
-        assertThat(config.dtls()).isEqualTo(new GatewayConfig.Dtls(64));
+        assertThat(config.dtls()).isEqualTo(new GatewayConfig.Dtls(64, 400));
         assertThat(config.metrics().enabled()).isTrue();
         assertThat(config.metrics().listen()).isEqualTo(IpLiteral.parseSocketAddress("127.0.0.1:9410"));
         assertThat(config.sourceFile()).isEmpty();
@@ -140,7 +141,7 @@ class GatewayConfigTest {
                 nat: {enabled: false, outInterface: eth1, ipForward: require, table: my_table}
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
-                dtls: {maxHandshakes: 4096}
+                dtls: {maxHandshakes: 4096, warmupHandshakes: 0}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
         assertThat(config.listenAddress()).isEqualTo(IpLiteral.parse("192.0.2.10"));
@@ -169,6 +170,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts().session()).isEmpty();
         assertThat(config.timeouts().cookie()).isEqualTo(Duration.ofDays(2));
         assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
+        assertThat(config.dtls().warmupHandshakes()).isZero();
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);
@@ -407,6 +409,9 @@ class GatewayConfigTest {
             {"timeouts: {cookie: 8d}", "timeouts.cookie"},
             {"dtls: {maxHandshakes: 0}", "dtls.maxHandshakes"},
             {"dtls: {maxHandshakes: 4097}", "dtls.maxHandshakes"},
+            {"dtls: {warmupHandshakes: -1}", "dtls.warmupHandshakes"},
+            {"dtls: {warmupHandshakes: 100001}", "dtls.warmupHandshakes"},
+            {"dtls: {warmupHandshakes: many}", "dtls.warmupHandshakes"},
             {"metrics: {listen: 9410}", "metrics.listen"},
             {"metrics: {listen: 'localhost:9410'}", "metrics.listen"},
             {"metrics: {listen: '::1:9410'}", "metrics.listen"},
