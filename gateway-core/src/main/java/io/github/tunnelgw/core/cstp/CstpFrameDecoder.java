@@ -12,8 +12,17 @@ import java.util.List;
  * <p>Emits retained slices of whole frames (header included) so the next handler decides by type without a copy.
  * A bad magic, a non-zero reserved byte or an unknown type raises {@link MalformedFrameException}: the stream
  * cannot be resynchronised after that, so the session's connection ends.
+ *
+ * <p>So does a length mismatch. ocserv and openconnect see TLS record boundaries and end the session when a record is
+ * not exactly one frame; Netty's TLS handler hands us a byte stream, so the checks here are the ones a stream
+ * allows: a frame longer than one TLS record can carry, and a DATA frame whose IP packet declares a different length
+ * than the frame (a client that gets its framing wrong, or one probing how trailing bytes are handled).
  */
 public final class CstpFrameDecoder extends ByteToMessageDecoder {
+    /** One frame per TLS record, so header and payload fit in the 16 KiB record limit. */
+    static final int MAX_PAYLOAD = 16_384 - CstpFrame.HEADER_LENGTH;
+    private static final int IPV4_MIN_HEADER = 20;
+    private static final int IPV6_HEADER = 40;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -32,10 +41,39 @@ public final class CstpFrameDecoder extends ByteToMessageDecoder {
             if (!isAcceptedFromClient(type)) {
                 throw new MalformedFrameException("CSTP frame type " + (type & 0xFF) + " is not accepted from a client");
             }
+            if (length > MAX_PAYLOAD) {
+                throw new MalformedFrameException("CSTP frame length " + length + " is more than a TLS record holds");
+            }
             if (in.readableBytes() < CstpFrame.HEADER_LENGTH + length) {
                 return;
             }
+            if (type == CstpFrame.DATA) {
+                checkIpLength(in, start + CstpFrame.HEADER_LENGTH, length);
+            }
             out.add(in.readRetainedSlice(CstpFrame.HEADER_LENGTH + length));
+        }
+    }
+
+    /**
+     * The IP packet of a DATA frame must fill the frame exactly. A payload too short for an IP header, or of another
+     * IP version, is left to the uplink, which drops and counts it: the framing itself is intact then.
+     */
+    private static void checkIpLength(ByteBuf in, int payload, int length) {
+        if (length == 0) {
+            return;
+        }
+        int version = (in.getUnsignedByte(payload) >> 4);
+        int declared;
+        if (version == 4 && length >= IPV4_MIN_HEADER) {
+            declared = in.getUnsignedShort(payload + 2);
+        } else if (version == 6 && length >= IPV6_HEADER) {
+            declared = IPV6_HEADER + in.getUnsignedShort(payload + 4);
+        } else {
+            return;
+        }
+        if (declared != length) {
+            throw new MalformedFrameException("CSTP DATA frame of " + length + " bytes carries an IPv" + version
+                    + " packet of " + declared + " bytes");
         }
     }
 

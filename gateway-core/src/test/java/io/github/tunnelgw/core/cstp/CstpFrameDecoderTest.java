@@ -82,6 +82,7 @@ class CstpFrameDecoderTest {
     void anyChunkingOfValidFramesDecodesTheSameFrames(@ForAll @Size(min = 1, max = 8) List<@Size(max = 1600) byte[]> payloads,
                                                        @ForAll @IntRange(min = 1, max = 700) int chunk) {
         ByteBuf stream = Unpooled.buffer();
+        payloads = payloads.stream().map(CstpFrameDecoderTest::consistentIpv4Length).toList();
         for (byte[] payload : payloads) {
             stream.writeBytes(frame(CstpFrame.DATA, payload));
         }
@@ -98,6 +99,80 @@ class CstpFrameDecoderTest {
             f.release();
         }
         assertThat(decoded).containsExactlyElementsOf(payloads);
+    }
+
+    /** Random bytes as an IP packet that fills its frame: IPv4 with the right total length, or no IP version at all. */
+    private static byte[] consistentIpv4Length(byte[] payload) {
+        byte[] packet = payload.clone();
+        if (packet.length >= 20) {
+            packet[0] = 0x45;
+            packet[2] = (byte) (packet.length >> 8);
+            packet[3] = (byte) packet.length;
+        } else if (packet.length > 0) {
+            packet[0] = 0;
+        }
+        return packet;
+    }
+
+    private static byte[] ipv4Declaring(int declaredLength, int actualLength) {
+        byte[] packet = new byte[actualLength];
+        packet[0] = 0x45;
+        packet[2] = (byte) (declaredLength >> 8);
+        packet[3] = (byte) declaredLength;
+        return packet;
+    }
+
+    @Test
+    void dataFrameWithTrailingBytesAfterItsIpPacketIsALengthMismatch() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        assertThatThrownBy(() -> ch.writeInbound(frame(CstpFrame.DATA, ipv4Declaring(60, 100))))
+                .isInstanceOf(MalformedFrameException.class).hasMessageContaining("100 bytes carries an IPv4 packet of 60");
+    }
+
+    @Test
+    void dataFrameShorterThanItsIpPacketIsALengthMismatch() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        assertThatThrownBy(() -> ch.writeInbound(frame(CstpFrame.DATA, ipv4Declaring(1400, 60))))
+                .isInstanceOf(MalformedFrameException.class).hasMessageContaining("IPv4 packet of 1400");
+    }
+
+    @Test
+    void ipv6PayloadLengthIsCheckedToo() {
+        byte[] packet = new byte[40 + 8];
+        packet[0] = 0x60;
+        packet[5] = 9; // payload length 9, the frame carries 8
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        assertThatThrownBy(() -> ch.writeInbound(frame(CstpFrame.DATA, packet)))
+                .isInstanceOf(MalformedFrameException.class).hasMessageContaining("IPv6 packet of 49");
+        packet[5] = 8;
+        EmbeddedChannel ok = new EmbeddedChannel(new CstpFrameDecoder());
+        ok.writeInbound(frame(CstpFrame.DATA, packet));
+        ByteBuf decoded = ok.readInbound();
+        assertThat(decoded.readableBytes()).isEqualTo(8 + 48);
+        decoded.release();
+    }
+
+    @Test
+    void framesTooShortForAnIpHeaderAreLeftToTheUplink() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        ch.writeInbound(frame(CstpFrame.DATA, new byte[]{0x45, 0, 0, 5}));
+        ByteBuf decoded = ch.readInbound();
+        assertThat(CstpFrame.payloadLength(decoded)).isEqualTo(4);
+        decoded.release();
+    }
+
+    @Test
+    void frameLongerThanOneTlsRecordIsMalformedBeforeItsPayloadArrives() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        ByteBuf header = Unpooled.buffer().writeInt(CstpFrame.MAGIC).writeShort(CstpFrameDecoder.MAX_PAYLOAD + 1)
+                .writeByte(CstpFrame.DATA).writeByte(0);
+        assertThatThrownBy(() -> ch.writeInbound(header)).isInstanceOf(MalformedFrameException.class)
+                .hasMessageContaining("more than a TLS record");
+        EmbeddedChannel largest = new EmbeddedChannel(new CstpFrameDecoder());
+        largest.writeInbound(frame(CstpFrame.DATA, ipv4Declaring(CstpFrameDecoder.MAX_PAYLOAD, CstpFrameDecoder.MAX_PAYLOAD)));
+        ByteBuf decoded = largest.readInbound();
+        assertThat(decoded.readableBytes()).isEqualTo(16_384);
+        decoded.release();
     }
 
     @Test

@@ -319,6 +319,25 @@ class ControlChannelTest {
     }
 
     @Test
+    void dataFrameWhoseIpPacketDoesNotFillItEndsThatSessionAlone() throws Exception {
+        try (RecordTlsClient victim = gateway.client(); RecordTlsClient bystander = gateway.client()) {
+            String victimCookie = login(victim, gateway.token("victim"));
+            openTunnel(victim, victimCookie);
+            String bystanderCookie = login(bystander, gateway.token("bystander"));
+            openTunnel(bystander, bystanderCookie);
+            int lease = gateway.server.sessions().find(victimCookie).orElseThrow().leasedAddress();
+            byte[] packet = bytes(Ipv4Packets.udp(lease, Ipv4Address.parse("10.20.0.5"), 200));
+            byte[] padded = java.util.Arrays.copyOf(packet, packet.length + 16);
+            victim.write(frame(CstpFrame.DATA, padded));
+            assertThat(victim.closedByPeer()).isTrue();
+            assertThat(gateway.server.sessions().find(victimCookie)).isEmpty();
+            bystander.write(frame(CstpFrame.DPD_REQUEST, new byte[0]));
+            assertThat(bystander.readRecord()).isEqualTo(frame(CstpFrame.DPD_RESPONSE, new byte[0]));
+            assertThat(gateway.server.sessions().find(bystanderCookie)).isPresent();
+        }
+    }
+
+    @Test
     void silentTcpProbeIsHarmless() throws Exception {
         try (java.net.Socket probe = new java.net.Socket(gateway.address().getAddress(), gateway.address().getPort())) {
             assertThat(probe.isConnected()).isTrue();
