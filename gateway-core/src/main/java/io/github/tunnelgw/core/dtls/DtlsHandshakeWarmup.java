@@ -1,14 +1,10 @@
 package io.github.tunnelgw.core.dtls;
 
-import org.bouncycastle.tls.BasicTlsPSKIdentity;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.PSKTlsClient;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
 import java.io.IOException;
@@ -88,7 +84,7 @@ final class DtlsHandshakeWarmup {
         });
         Thread serverThread = Thread.ofVirtual().name("dtls-warmup").start(serverSide);
         try {
-            new DTLSClientProtocol().connect(new OpenconnectLikeClient(crypto, psk),
+            new DTLSClientProtocol().connect(new OpenconnectLikePskClient(crypto, psk),
                     new MemoryTransport(toClient, toServer)).close();
             return serverSide.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -100,23 +96,6 @@ final class DtlsHandshakeWarmup {
             throw new IOException("DTLS warm-up handshake did not finish within " + WAIT_MILLIS + " ms");
         } finally {
             serverThread.interrupt();
-        }
-    }
-
-    /** A DTLS 1.2 PSK client offering the AES-GCM suites openconnect's GnuTLS offers for PSK-NEGOTIATE. */
-    private static final class OpenconnectLikeClient extends PSKTlsClient {
-        OpenconnectLikeClient(TlsCrypto crypto, byte[] psk) {
-            super(crypto, new BasicTlsPSKIdentity("psk", psk));
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return new int[]{CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256};
         }
     }
 

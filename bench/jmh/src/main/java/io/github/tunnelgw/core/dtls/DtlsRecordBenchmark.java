@@ -22,14 +22,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.PSKTlsClient;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -123,7 +120,7 @@ public class DtlsRecordBenchmark {
         OpenconnectPskServer pskServer = new OpenconnectPskServer(crypto, psk);
         FutureTask<DTLSTransport> accept = new FutureTask<>(() -> new DTLSServerProtocol().accept(pskServer, bridge));
         Thread.ofPlatform().name("dtls-bench-handshake").start(accept);
-        AesGcmPskClient pskClient = new AesGcmPskClient(crypto, psk);
+        OpenconnectLikePskClient pskClient = new OpenconnectLikePskClient(crypto, psk);
         client = new DTLSClientProtocol().connect(pskClient, clientSide);
         DTLSTransport server = accept.get(30, TimeUnit.SECONDS);
         if (pskClient.cipherSuite() != CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384) {
@@ -204,26 +201,6 @@ public class DtlsRecordBenchmark {
     }
 
     /** The openconnect side: DTLS 1.2 only, the AES-256-GCM PSK suite only. */
-    private static final class AesGcmPskClient extends PSKTlsClient {
-        AesGcmPskClient(TlsCrypto crypto, byte[] psk) {
-            super(crypto, new BasicTlsPSKIdentity("psk", psk));
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return new int[]{CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384};
-        }
-
-        int cipherSuite() {
-            return context.getSecurityParametersConnection().getCipherSuite();
-        }
-    }
-
     /**
      * The client's datagram transport in memory. During the handshake it hands datagrams to the server's bridge and
      * waits for the server's; once established it keeps the last datagram sent, in one reused array.
