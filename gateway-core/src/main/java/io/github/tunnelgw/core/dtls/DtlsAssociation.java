@@ -40,7 +40,11 @@ final class DtlsAssociation implements ClientRoute {
     private final DataPlaneCounters counters;
     private final int payloadLimit;
     private final Object sendLock = new Object();
+    private static final int CONTENT_CHANGE_CIPHER_SPEC = 20;
+    private static final int CONTENT_HANDSHAKE = ClientHelloInspector.CONTENT_HANDSHAKE;
     private volatile boolean closed;
+    /** Bouncy Castle failed on a retransmitted flight after GcmRecordLayer took over; it is not asked again. */
+    private boolean handshakeRetired;
 
     // Event loop only.
     private final byte[] inbound;
@@ -113,8 +117,10 @@ final class DtlsAssociation implements ClientRoute {
         if (closed) {
             return 0;
         }
-        if (records != null && GcmRecordLayer.isOurs(datagram, 0, length)) {
-            return openRecords(datagram, length, nowNanos, newPeer);
+        if (records != null) {
+            return GcmRecordLayer.isOurs(datagram, 0, length)
+                    ? openRecords(datagram, length, nowNanos, newPeer)
+                    : retransmittedFlight(datagram, length);
         }
         bridge.handIn(datagram, length);
         int records = 0;
@@ -140,6 +146,46 @@ final class DtlsAssociation implements ClientRoute {
             counters.dtlsUndecryptableDropped.increment();
         }
         return records;
+    }
+
+    /**
+     * Once {@link GcmRecordLayer} has the records, Bouncy Castle's only job is to answer the peer's retransmitted final
+     * flight (when our Finished was lost) with ours. It sees nothing else: no application data, which would bypass
+     * the replay window and could move the channel to another port, and nothing its handshake code would reassemble
+     * into a large buffer. Its failing on what it does see (a forged record) ends nothing: the channel's records do not
+     * depend on it. Nothing here decrypts an application record, so it never counts as one.
+     */
+    private int retransmittedFlight(byte[] datagram, int length) {
+        if (handshakeRetired || !onlyHandshakeRecords(datagram, length)
+                || !HandshakeRecordGuard.admits(Unpooled.wrappedBuffer(datagram, 0, length))) {
+            counters.dtlsUndecryptableDropped.increment();
+            return 0;
+        }
+        bridge.handIn(datagram, length);
+        try {
+            dtls.receive(plain, 0, plain.length, 1);
+        } catch (InterruptedIOException noMore) {
+            // the usual outcome: BC answered the flight (or ignored it) and asked for the next datagram
+        } catch (IOException e) {
+            handshakeRetired = true;
+            counters.dtlsUndecryptableDropped.increment();
+            log.debug("{}: DTLS handshake layer from {} gave up on a retransmitted flight: {}", ticket, bridge.peer(),
+                    e.toString());
+        } finally {
+            bridge.handIn(null, 0);
+        }
+        return 0;
+    }
+
+    private static boolean onlyHandshakeRecords(byte[] datagram, int length) {
+        for (int at = 0, size; at < length; at += size) {
+            size = GcmRecordLayer.recordLength(datagram, at, length);
+            int type = datagram[at] & 0xFF;
+            if (size < 0 || (type != CONTENT_HANDSHAKE && type != CONTENT_CHANGE_CIPHER_SPEC)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The application records of the datagram, through {@link GcmRecordLayer}. */

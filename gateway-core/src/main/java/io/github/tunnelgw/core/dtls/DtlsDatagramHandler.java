@@ -166,6 +166,10 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         if (handshake == null) {
             return false;
         }
+        if (!HandshakeRecordGuard.admits(content)) {
+            counters.dtlsOversizedHelloDropped.increment();
+            return true;
+        }
         if (!handshake.bridge.offer(content)) {
             counters.dtlsHandshakeLimitDropped.increment();
         }

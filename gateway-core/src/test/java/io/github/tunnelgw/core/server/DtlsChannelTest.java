@@ -319,6 +319,65 @@ class DtlsChannelTest {
         }
     }
 
+    /**
+     * Records that are not the channel's own (application data or alerts of epoch 1) used to go to Bouncy Castle's
+     * record layer, which still held the channel's keys: a malformed epoch-1 handshake record failed it and with it
+     * the channel, and a captured application record behind a record BC skips was decrypted past the replay window
+     * and moved the channel to the sender's port. Both are sent here from the client's own port and from another one.
+     */
+    @Test
+    void forgedNonApplicationRecordsNeitherEndTheChannelNorReplayOrMoveIt() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-forged");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls();
+             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            byte[] genuine = dtls.lastSentDatagram();
+            InetSocketAddress original = dtls.localAddress();
+
+            byte[] skipped = record(23, 0, new byte[8]); // application data in epoch 0: BC discards it
+            byte[] emptyEncryptedHandshake = record(22, 1, new byte[0]);
+            long undecryptable = counters.dtlsUndecryptableDropped.sum();
+            dtls.sendRaw(emptyEncryptedHandshake);
+            dtls.sendRaw(concat(skipped, genuine));
+            byte[] failing = concat(skipped, emptyEncryptedHandshake);
+            attacker.send(new DatagramPacket(failing, failing.length, tunnel.dtlsAddress()));
+            byte[] replay = concat(skipped, genuine);
+            attacker.send(new DatagramPacket(replay, replay.length, tunnel.dtlsAddress()));
+            // the first one goes to Bouncy Castle, which may fail on it or skip it; the other three are counted
+            await("forged datagrams dropped", () -> counters.dtlsUndecryptableDropped.sum() >= undecryptable + 3);
+
+            assertThat(gateway.edge.uplink.poll(300, TimeUnit.MILLISECONDS)).as("the captured record was not replayed").isNull();
+            assertThat(dtls.localAddress()).isEqualTo(original);
+            assertCarriesDataBothWays(tunnel, dtls);
+            attacker.setSoTimeout(300);
+            assertThatThrownBy(() -> attacker.receive(new DatagramPacket(new byte[2048], 2048)))
+                    .as("nothing was sent to the attacker's port").isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    /** A DTLS 1.2 record of {@code type} in {@code epoch} with sequence number 0. */
+    private static byte[] record(int type, int epoch, byte[] body) {
+        byte[] record = new byte[13 + body.length];
+        record[0] = (byte) type;
+        record[1] = (byte) 0xFE;
+        record[2] = (byte) 0xFD;
+        record[4] = (byte) epoch;
+        record[11] = (byte) (body.length >> 8);
+        record[12] = (byte) body.length;
+        System.arraycopy(body, 0, record, 13, body.length);
+        return record;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     @Test
     void helloForAClosedTunnelIsAnUnknownSession() throws Exception {
         Tunnel tunnel = openTunnel("dtls-closed");

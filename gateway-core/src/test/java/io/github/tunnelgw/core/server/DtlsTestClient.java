@@ -121,6 +121,11 @@ final class DtlsTestClient implements AutoCloseable {
                 .findFirst().orElseThrow().clone();
     }
 
+    /** Sends bytes as they are from this client's own port, outside its DTLS state (forged-record tests). */
+    void sendRaw(byte[] datagram) throws IOException {
+        transport.socket.send(new DatagramPacket(datagram, datagram.length));
+    }
+
     /** The local UDP address the DTLS records currently leave from. */
     InetSocketAddress localAddress() {
         return (InetSocketAddress) transport.socket.getLocalSocketAddress();
