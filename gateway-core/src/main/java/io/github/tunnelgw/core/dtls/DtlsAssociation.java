@@ -29,6 +29,8 @@ final class DtlsAssociation implements ClientRoute {
     private static final byte[] DPD_PROBE = {DPD_OUT};
     /** Alert level warning (1), description close_notify (0). */
     private static final byte[] CLOSE_NOTIFY = {1, 0};
+    private static final byte ALERT_FATAL = 2;
+    private static final byte CLOSE_NOTIFY_DESCRIPTION = 0;
 
     final DtlsTicket ticket;
     final ClientHelloInspector.Result hello;
@@ -131,7 +133,9 @@ final class DtlsAssociation implements ClientRoute {
             }
             while (got >= 0) {
                 records++;
-                onRecord(got, nowNanos);
+                if (!onRecord(got, nowNanos)) {
+                    return -1;
+                }
                 got = dtls.receivePending(plain, 0, plain.length);
             }
         } catch (InterruptedIOException noMore) {
@@ -205,10 +209,17 @@ final class DtlsAssociation implements ClientRoute {
             if ((datagram[at] & 0xFF) == GcmRecordLayer.ALERT) {
                 log.debug("{}: DTLS alert from {}: level {} description {}", ticket, bridge.peer(),
                         got > 0 ? plain[0] : -1, got > 1 ? plain[1] : -1);
+                if (endsTheChannel(got)) {
+                    log.info("{}: client closed its DTLS channel from {} (alert {}/{}); the downlink goes over CSTP",
+                            ticket, bridge.peer(), plain[0], plain[1]);
+                    return -1;
+                }
                 continue;
             }
             try {
-                onRecord(got, nowNanos);
+                if (!onRecord(got, nowNanos)) {
+                    return -1;
+                }
             } catch (IOException e) {
                 log.info("{}: DTLS channel from {} failed: {}", ticket, bridge.peer(), e.toString());
                 return -1;
@@ -220,9 +231,15 @@ final class DtlsAssociation implements ClientRoute {
         return opened;
     }
 
-    private void onRecord(int length, long nowNanos) throws IOException {
+    /** An authenticated close_notify or fatal alert: the peer has given this channel up. */
+    private boolean endsTheChannel(int alertLength) {
+        return alertLength >= 2 && (plain[0] == ALERT_FATAL || plain[1] == CLOSE_NOTIFY_DESCRIPTION);
+    }
+
+    /** @return false when the peer ended the DTLS channel (DISCONNECT): the downlink goes back to CSTP at once */
+    private boolean onRecord(int length, long nowNanos) throws IOException {
         if (length == 0) {
-            return;
+            return true;
         }
         lastValidNanos = nowNanos;
         ticket.route.prefer(this);
@@ -241,11 +258,16 @@ final class DtlsAssociation implements ClientRoute {
                     send(plain, Math.min(length, payloadLimit));
                 }
             }
-            case DISCONNECT -> log.debug("{}: client sent DISCONNECT over DTLS", ticket);
+            case DISCONNECT -> {
+                log.info("{}: client sent DISCONNECT over DTLS from {}; the downlink goes over CSTP", ticket,
+                        bridge.peer());
+                return false;
+            }
             default -> {
                 // DPD_RESP and KEEPALIVE: liveness only
             }
         }
+        return true;
     }
 
     /**

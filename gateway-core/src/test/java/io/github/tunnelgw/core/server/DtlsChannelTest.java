@@ -204,6 +204,21 @@ class DtlsChannelTest {
     }
 
     @Test
+    void aDisconnectOverDtlsMovesTheDownlinkToCstpAtOnce() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-disconnect");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls()) {
+            assertCarriesDataBothWays(tunnel, dtls);
+            dtls.send((byte) 0x05, new byte[]{(byte) 0xB0});
+            Thread.sleep(300);
+            // well before the silence fallback (dpd 2 s, and the DISCONNECT itself was valid traffic), the downlink
+            // is on the TLS channel again: a packet sent over DTLS now would never show up there
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 52, DataPlane.HEADROOM));
+            assertThat(nextDataFrame(tls)).hasSize(8 + 28 + 52);
+        }
+    }
+
+    @Test
     void aNewHandshakeForTheSessionReplacesTheOldDtlsChannel() throws Exception {
         Tunnel tunnel = openTunnel("dtls-rehandshake");
         try (RecordTlsClient tls = tunnel.tls();
