@@ -2,9 +2,11 @@ package io.github.tunnelgw.core.server;
 
 import io.github.tunnelgw.core.cstp.CstpFrame;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static io.github.tunnelgw.core.server.ControlChannelTest.connect;
 import static io.github.tunnelgw.core.server.ControlChannelTest.frame;
@@ -12,7 +14,7 @@ import static io.github.tunnelgw.core.server.ControlChannelTest.login;
 import static io.github.tunnelgw.core.server.ControlChannelTest.openTunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Limits that need a gateway of their own: a tiny pool and a short auth timeout. */
+/** Limits that need a gateway of their own: a tiny pool and short timeouts. */
 class GatewayLimitsTest {
 
     @Test
@@ -63,6 +65,30 @@ class GatewayLimitsTest {
             }
             try (RecordTlsClient again = gateway.client()) {
                 assertThat(openTunnel(again, cookie).header("X-CSTP-Address")).contains(address);
+            }
+        }
+    }
+
+    @Test
+    // The client's reads have no deadline of their own: without expiry the connection would stay open forever.
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void sessionTimeoutSendsDisconnectOnTheWireAndInvalidatesTheCookie(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { session: 1s }\n")) {
+            String cookie;
+            long beforeLogin = System.nanoTime();
+            try (RecordTlsClient client = gateway.client()) {
+                cookie = login(client, gateway.token("hourly"));
+                openTunnel(client, cookie);
+                assertThat(client.recordsUntilClosed()).as("everything the gateway sent after the CONNECT response")
+                        .containsExactly(frame(CstpFrame.DISCONNECT, new byte[0]));
+            }
+            long lifetimeMillis = (System.nanoTime() - beforeLogin) / 1_000_000;
+            // the session cannot end before its timeout, and the periodic expiry check runs every 5 s
+            assertThat(lifetimeMillis).as("time from login to the server's DISCONNECT").isBetween(1_000L, 12_000L);
+            assertThat(gateway.server.sessions().find(cookie)).as("the session is gone").isEmpty();
+            try (RecordTlsClient again = gateway.client()) {
+                again.write(connect(cookie));
+                assertThat(again.readHttpResponse().statusLine()).isEqualTo("HTTP/1.1 401 Cookie is not acceptable");
             }
         }
     }

@@ -16,7 +16,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A TLS client that sees record boundaries: every {@link #readRecord()} unwraps exactly one TLS record, so a
@@ -171,13 +173,25 @@ final class RecordTlsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The application records the gateway sends until it closes the connection (EOF or close_notify), in order:
+     * what a test must see on the wire before the close, such as a server DISCONNECT.
+     */
+    List<byte[]> recordsUntilClosed() throws IOException {
+        List<byte[]> records = new ArrayList<>();
+        try {
+            while (true) {
+                records.add(readRecord());
+            }
+        } catch (EOFException e) {
+            return records;
+        }
+    }
+
     /** True when the gateway closed the connection (EOF or close_notify) within the socket timeout. */
     boolean closedByPeer() {
         try {
-            while (true) {
-                readRecord();
-            }
-        } catch (EOFException e) {
+            recordsUntilClosed();
             return true;
         } catch (IOException e) {
             return e.getMessage() != null && !e.getMessage().contains("timed out");
