@@ -48,14 +48,23 @@ final class GatewayConfigFile {
                 routeIncludes: [%s]
                 routeExcludes: [%s]
                 tun: { name: "%s%%d" }
-                nat: { enabled: true, outInterface: %s, ipForward: enable, table: %s }
+                %s
                 state: { directory: "%s" }
                 timeouts: { cookie: 300s, dpd: 90s, idle: 1200s, session: 24h }
                 metrics: { enabled: true, listen: "%s" }
                 """.formatted(topology.runId(), LISTEN_PORT, CLIENT_NETWORK, DNS_SERVER, DOMAIN, DOMAIN,
-                topology.internalNetwork(), topology.excludedNetwork(), TUN_PREFIX, Topology.GATEWAY_INNER_INTERFACE,
-                nftTable(topology), stateDirectory.toAbsolutePath(), METRICS_LISTEN);
+                topology.internalNetwork(), topology.excludedNetwork(), TUN_PREFIX, nat(topology, "enable"),
+                stateDirectory.toAbsolutePath(), METRICS_LISTEN);
         return writeText(file, withoutKeysOf(extraYaml, yaml) + extraYaml);
+    }
+
+    /**
+     * The {@code nat} line of the topology's config with the given {@code ipForward} policy; as extra YAML it
+     * replaces the base's line and keeps the rest of it.
+     */
+    static String nat(Topology topology, String ipForward) {
+        return "nat: { enabled: true, outInterface: %s, ipForward: %s, table: %s }".formatted(
+                Topology.GATEWAY_INNER_INTERFACE, ipForward, nftTable(topology));
     }
 
     /** {@code base} without its top-level lines whose key {@code extraYaml} sets at the top level too. */

@@ -27,6 +27,16 @@ record NetworkNamespace(String name) {
         return Commands.runChecked(command(tool.path(), args));
     }
 
+    /** Sets a sysctl of this namespace; the {@code net.*} ones are per namespace, so the host keeps its own. */
+    void sysctl(String key, String value) {
+        runChecked(Tool.SYSCTL, "-qw", key + "=" + value);
+    }
+
+    /** The value of a sysctl as this namespace sees it. */
+    String sysctl(String key) {
+        return runChecked(Tool.SYSCTL, "-n", key).stdout().strip();
+    }
+
     /** {@code ip -n <name> ...}: configures this namespace without entering it. */
     CommandResult ip(String... args) {
         List<String> command = new ArrayList<>(List.of(Tool.IP.path(), "-n", name));

@@ -63,7 +63,7 @@ class TopologyIT {
         // What the tunnel tests rely on: without address translation, replies from the internal host have no way
         // back, so a working ping through the tunnel proves the gateway translated the source.
         try (Topology topology = Topology.create()) {
-            topology.gateway().runChecked(Tool.SYSCTL, "-qw", "net.ipv4.ip_forward=1");
+            topology.gateway().sysctl("net.ipv4.ip_forward", "1");
             topology.client().ip("route", "add", topology.internalNetwork(), "via", topology.gatewayOuterAddress());
 
             Ping.Result routed = Ping.from(topology.client(), topology.internalHostAddress(), 2);
