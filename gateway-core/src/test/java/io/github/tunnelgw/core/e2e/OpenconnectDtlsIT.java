@@ -23,15 +23,18 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The DTLS data channel with the real openconnect 9.01 (reference §5): PSK-NEGOTIATE is established, the tunnel
- * MTU is the DTLS-computed one (MTU probes echoed), the bulk of a transfer crosses DTLS, {@code --no-dtls} still
- * works over TLS, and {@code disableUdpConnections: true} offers no DTLS at all. Under disturbance: junk, unknown
- * sessions and a replayed ClientHello sent to the DTLS port during a transfer are dropped and counted without
- * touching the live channel, and UDP blocked in the middle of a transfer moves it to CSTP until DTLS comes back.
+ * MTU is the DTLS-computed one (MTU probes echoed), the bulk of a transfer crosses DTLS, {@code --no-dtls} carries
+ * a 10 MiB transfer over TLS alone, and {@code disableUdpConnections: true} offers no DTLS at all. Under
+ * disturbance: junk, unknown sessions and a replayed ClientHello sent to the DTLS port during a transfer are dropped
+ * and counted without touching the live channel, and UDP blocked in the middle of a transfer moves it to CSTP until
+ * DTLS comes back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OpenconnectDtlsIT {
     private static final long TRANSFER_BYTES = 50L * 1024 * 1024;
+    /** The transfer the TLS/CSTP channel must carry on its own with {@code --no-dtls}: at least 10 MiB. */
+    private static final long TLS_TRANSFER_BYTES = 10L * 1024 * 1024;
     private static final String COALESCED_SEGMENTS = "gateway_uplink_coalesced_segments_total";
     private static final String SEGMENTED_SENDS = "gateway_dtls_segmented_sends_total";
     private static final int SINK_PORT = 5002;
@@ -139,9 +142,22 @@ class OpenconnectDtlsIT {
             assertThat(run.dtlsEstablished()).isFalse();
             assertThat(Integer.parseInt(connect.get("INTERNAL_IP4_MTU"))).as("no DTLS overhead without DTLS")
                     .isEqualTo(TLS_TUNNEL_MTU);
-            TransferResult transfer = TcpTransfer.run(fixture.topology(), directory(test), SINK_PORT, 2L * 1024 * 1024);
-            assertThat(transfer.receivedSha256()).isEqualTo(transfer.sentSha256());
-            assertThat(handshakes()).isEqualTo(handshakesBefore);
+            PrometheusSamples before = fixture.metrics().scrape();
+            TransferResult transfer = TcpTransfer.run(fixture.topology(), directory(test), SINK_PORT, TLS_TRANSFER_BYTES);
+            assertThat(transfer.receivedBytes()).isEqualTo(TLS_TRANSFER_BYTES);
+            assertThat(transfer.receivedSha256()).as("the upload arrived intact").isEqualTo(transfer.sentSha256());
+            PrometheusSamples after = fixture.metrics().scrape();
+            double overCstp = cstpBytes(after, "up") - cstpBytes(before, "up");
+            System.out.printf("[e2e] no DTLS: %d bytes in %d ms (%.0f Mbit/s); %.0f bytes of IP packets crossed CSTP%n",
+                    transfer.receivedBytes(), transfer.elapsed().toMillis(), transfer.megabitsPerSecond(), overCstp);
+            // the counter sees whole IP packets, so all of the payload plus its headers
+            assertThat(overCstp).as("uplink bytes over CSTP during a %d-byte upload", TLS_TRANSFER_BYTES)
+                    .isGreaterThan((double) TLS_TRANSFER_BYTES);
+            assertThat(cstpBytes(after, "down")).as("TCP acknowledgements came back over CSTP")
+                    .isGreaterThan(cstpBytes(before, "down"));
+            assertThat(dtlsBytes(after, "up")).as("nothing crossed DTLS uplink").isEqualTo(dtlsBytes(before, "up"));
+            assertThat(dtlsBytes(after, "down")).as("nothing crossed DTLS downlink").isEqualTo(dtlsBytes(before, "down"));
+            assertThat(handshakes(after)).isEqualTo(handshakesBefore);
             assertThat(run.interrupt()).as(run.diagnostics()).isZero();
         }
         fixture.metrics().awaitSessionsAndLeases(0, 0, METRICS_SETTLE);
