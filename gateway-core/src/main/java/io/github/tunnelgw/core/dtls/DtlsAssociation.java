@@ -99,7 +99,8 @@ final class DtlsAssociation implements ClientRoute {
     /**
      * @param newPeer null, or another port of the peer's address (NAT rebinding): the first record that decrypts
      *                moves the channel there before it is acted on, so what answers it (a DPD response, the
-     *                downlink) already goes to the new port; a datagram that does not decrypt moves nothing
+     *                downlink) already goes to the new port; a datagram that does not decrypt moves nothing and is
+     *                not counted here (the caller may try it against other channels of the same address)
      */
     int receive(ByteBuf datagram, long nowNanos, InetSocketAddress newPeer) {
         int length = datagram.readableBytes();
@@ -120,9 +121,11 @@ final class DtlsAssociation implements ClientRoute {
             return 0;
         }
         if (records != null) {
-            return GcmRecordLayer.isOurs(datagram, 0, length)
-                    ? openRecords(datagram, length, nowNanos, newPeer)
-                    : retransmittedFlight(datagram, length);
+            if (GcmRecordLayer.isOurs(datagram, 0, length)) {
+                return openRecords(datagram, length, nowNanos, newPeer);
+            }
+            // from another port only the channel's own records count; the handler counts what no channel took
+            return newPeer != null ? 0 : retransmittedFlight(datagram, length);
         }
         bridge.handIn(datagram, length);
         int records = 0;
@@ -146,7 +149,7 @@ final class DtlsAssociation implements ClientRoute {
         } finally {
             bridge.handIn(null, 0);
         }
-        if (records == 0) {
+        if (records == 0 && newPeer == null) {
             counters.dtlsUndecryptableDropped.increment();
         }
         return records;
@@ -225,7 +228,7 @@ final class DtlsAssociation implements ClientRoute {
                 return -1;
             }
         }
-        if (opened == 0) {
+        if (opened == 0 && newPeer == null) {
             counters.dtlsUndecryptableDropped.increment();
         }
         return opened;

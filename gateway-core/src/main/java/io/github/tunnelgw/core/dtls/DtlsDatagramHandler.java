@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     private static final int CONTENT_ALERT = 21;
     /** A second handshake for one session inside this window is ignored (as ocserv's UDP_FD_RESEND_TIME). */
     private static final long HANDSHAKE_RESEND_NANOS = TimeUnit.SECONDS.toNanos(3);
+    static final int REBIND_CANDIDATES = 16;
 
     private final DtlsDirectory directory;
     private final DtlsSettings settings;
@@ -56,7 +58,12 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     // Event loop only.
     private final Map<InetSocketAddress, DtlsAssociation> byPeer = new HashMap<>();
     /** The latest association per client IP, the only candidate when a datagram arrives from a new port. */
-    private final Map<InetAddress, DtlsAssociation> byAddress = new HashMap<>();
+    /**
+     * The associations of each client address, newest last, for NAT rebinding: many phones share one address behind a
+     * carrier-grade NAT, and a record from a new port is tried against each of them (at most
+     * {@link #REBIND_CANDIDATES}, so garbage from a crowded address costs a bounded number of decryption attempts).
+     */
+    private final Map<InetAddress, List<DtlsAssociation>> byAddress = new HashMap<>();
     private final Map<InetSocketAddress, DtlsHandshake> handshakes = new HashMap<>();
     private Channel channel;
     private SocketSender socketSender;
@@ -177,22 +184,45 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     }
 
     private void tryRebind(InetSocketAddress peer, ByteBuf content, long now) {
-        DtlsAssociation candidate = byAddress.get(peer.getAddress());
-        if (candidate == null) {
+        List<DtlsAssociation> candidates = byAddress.get(peer.getAddress());
+        if (candidates == null) {
             counters.dtlsUnknownSessionDropped.increment();
             return;
         }
-        InetSocketAddress old = candidate.peer();
-        int records = candidate.receive(content, now, peer);
-        if (!candidate.peer().equals(old)) {
-            // a record decrypted, so the association has moved: the index follows (before a drop, which looks it up)
-            byPeer.remove(old, candidate);
-            byPeer.put(peer, candidate);
-            log.info("{}: client moved from {} to {} (NAT rebinding), accepted after a record decrypted",
-                    candidate.ticket, old, peer);
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            DtlsAssociation candidate = candidates.get(i);
+            InetSocketAddress old = candidate.peer();
+            int records = candidate.receive(content, now, peer);
+            if (!candidate.peer().equals(old)) {
+                // a record decrypted, so the association has moved: the index follows (before a drop, which looks it up)
+                byPeer.remove(old, candidate);
+                byPeer.put(peer, candidate);
+                log.info("{}: client moved from {} to {} (NAT rebinding), accepted after a record decrypted",
+                        candidate.ticket, old, peer);
+            }
+            if (records < 0) {
+                drop(candidate);
+            }
+            if (records != 0) {
+                return;
+            }
         }
-        if (records < 0) {
-            drop(candidate);
+        counters.dtlsUndecryptableDropped.increment();
+    }
+
+    private void indexByAddress(DtlsAssociation association) {
+        List<DtlsAssociation> candidates = byAddress.computeIfAbsent(association.peer().getAddress(),
+                address -> new ArrayList<>());
+        if (candidates.size() == REBIND_CANDIDATES) {
+            candidates.removeFirst(); // the oldest keeps its channel but can no longer move to another port
+        }
+        candidates.add(association);
+    }
+
+    private void unindexByAddress(DtlsAssociation association) {
+        List<DtlsAssociation> candidates = byAddress.get(association.peer().getAddress());
+        if (candidates != null && candidates.remove(association) && candidates.isEmpty()) {
+            byAddress.remove(association.peer().getAddress());
         }
     }
 
@@ -289,7 +319,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         counters.dtlsHandshakesCompleted.increment();
         ticket.current = association;
         byPeer.put(handshake.peer, association);
-        byAddress.put(handshake.peer.getAddress(), association);
+        indexByAddress(association);
         log.info("{}: DTLS established with {} ({} µs after its verified ClientHello)", ticket, handshake.peer,
                 (now - handshake.startedNanos) / 1000);
         try {
@@ -324,7 +354,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     /** Removes an association from every index, moves its lease's downlink back to CSTP and closes it. */
     private void drop(DtlsAssociation association) {
         byPeer.remove(association.peer(), association);
-        byAddress.remove(association.peer().getAddress(), association);
+        unindexByAddress(association);
         if (association.ticket.current == association) {
             association.ticket.current = null;
         }

@@ -334,6 +334,22 @@ class DtlsChannelTest {
         }
     }
 
+    /** Phones behind one carrier-grade NAT share an address: each one's records from a new port move its own channel. */
+    @Test
+    void twoClientsOfOneAddressEachMoveTheirOwnChannelToANewPort() throws Exception {
+        Tunnel first = openTunnel("dtls-cgnat-1");
+        Tunnel second = openTunnel("dtls-cgnat-2");
+        try (RecordTlsClient tls1 = first.tls(); RecordTlsClient tls2 = second.tls();
+             DtlsTestClient dtls1 = first.connectDtls(); DtlsTestClient dtls2 = second.connectDtls()) {
+            assertCarriesDataBothWays(first, dtls1);
+            assertCarriesDataBothWays(second, dtls2);
+            dtls1.rebindToNewPort();
+            dtls2.rebindToNewPort();
+            assertCarriesDataBothWays(first, dtls1);
+            assertCarriesDataBothWays(second, dtls2);
+        }
+    }
+
     /**
      * Records that are not the channel's own (application data or alerts of epoch 1) used to go to Bouncy Castle's
      * record layer, which still held the channel's keys: a malformed epoch-1 handshake record failed it and with it
