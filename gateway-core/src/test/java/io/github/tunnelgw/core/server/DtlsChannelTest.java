@@ -334,6 +334,19 @@ class DtlsChannelTest {
         }
     }
 
+    /** GnuTLS also offers AES-128-GCM; the gateway's own record layer then runs with 16-byte keys. */
+    @Test
+    void anAes128GcmChannelCarriesDataBothWays() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-aes128");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = DtlsTestClient.connect(tunnel.dtlsAddress(), tunnel.appId(), tunnel.psk(), 10_000,
+                     org.bouncycastle.tls.CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256)) {
+            assertCarriesDataBothWays(tunnel, dtls);
+            dtls.send((byte) 0x03, new byte[]{4, 5, 6});
+            assertThat(dtls.receive(5000)).as("DPD response").containsExactly(0x04, 4, 5, 6);
+        }
+    }
+
     /** Phones behind one carrier-grade NAT share an address: each one's records from a new port move its own channel. */
     @Test
     void twoClientsOfOneAddressEachMoveTheirOwnChannelToANewPort() throws Exception {

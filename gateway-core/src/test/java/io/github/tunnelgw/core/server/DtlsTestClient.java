@@ -44,6 +44,12 @@ final class DtlsTestClient implements AutoCloseable {
 
     static DtlsTestClient connect(InetSocketAddress server, String appIdHex, byte[] psk, int handshakeTimeoutMillis)
             throws IOException {
+        return connect(server, appIdHex, psk, handshakeTimeoutMillis, CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384);
+    }
+
+    /** @param suite the one cipher suite the client offers */
+    static DtlsTestClient connect(InetSocketAddress server, String appIdHex, byte[] psk, int handshakeTimeoutMillis,
+                                  int suite) throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         try {
             socket.connect(server);
@@ -57,7 +63,7 @@ final class DtlsTestClient implements AutoCloseable {
 
                 @Override
                 protected int[] getSupportedCipherSuites() {
-                    return new int[]{CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384};
+                    return new int[]{suite};
                 }
 
                 @Override
