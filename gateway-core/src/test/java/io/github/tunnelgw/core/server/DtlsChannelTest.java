@@ -232,8 +232,33 @@ class DtlsChannelTest {
                 byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 30));
                 second.send((byte) 0x00, own);
                 assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+
+                // the old channel is gone: its records are refused, and the downlink did not go to its port
+                long undecryptable = gateway.server.counters().dtlsUndecryptableDropped.sum();
+                first.send((byte) 0x00, own);
+                await("the old channel's record refused",
+                        () -> gateway.server.counters().dtlsUndecryptableDropped.sum() > undecryptable);
+                assertThat(gateway.edge.uplink.poll(300, TimeUnit.MILLISECONDS)).isNull();
+                // the gateway ended the old channel with a close_notify, on which the client closed its side
+                assertThatThrownBy(() -> first.receive(300)).isInstanceOf(java.io.IOException.class);
             }
         }
+    }
+
+    @Test
+    void everyConnectOfASessionGetsAFreshAppId() throws Exception {
+        RecordTlsClient client = gateway.client();
+        String cookie = login(client, gateway.token("dtls-fresh-app-id"));
+        java.util.Set<String> appIds = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            try (RecordTlsClient connection = i == 0 ? client : gateway.client()) {
+                connection.write(connectOfferingDtls(cookie));
+                String head = new String(connection.readRecord(), StandardCharsets.ISO_8859_1);
+                assertThat(head).startsWith("HTTP/1.1 200 CONNECTED\r\n");
+                appIds.add(HttpReply.parseHead(head.substring(0, head.length() - 4)).header("X-DTLS-App-ID").orElseThrow());
+            }
+        }
+        assertThat(appIds).as("App-IDs of three CONNECTs with one cookie").hasSize(3);
     }
 
     @Test
