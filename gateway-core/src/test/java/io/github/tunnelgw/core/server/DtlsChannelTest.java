@@ -246,6 +246,41 @@ class DtlsChannelTest {
     }
 
     @Test
+    void aSilentPeerIsProbedWithDpdAndItsChannelEndsAfterThreeIntervals() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-dead-peer");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls()) {
+            long lastSent = System.nanoTime();
+            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
+            dtls.send((byte) 0x00, own);
+            // forwarded, so the gateway took it as valid traffic no earlier than lastSent
+            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+            // dpd is 2 s: the gateway asks after 2 s of silence, and gives the channel up after 6 s
+            byte[] probe = dtls.receive(4000);
+            assertThat(probe).as("a DTLS DPD request from the gateway").isNotNull();
+            assertThat(probe[0]).isEqualTo((byte) 0x03);
+            boolean closed = false;
+            while (!closed && System.nanoTime() - lastSent < TimeUnit.SECONDS.toNanos(12)) {
+                tls.write(frame(CstpFrame.KEEPALIVE, new byte[0])); // the TLS channel stays alive, only DTLS is silent
+                try {
+                    byte[] record = dtls.receive(1000);
+                    if (record != null) {
+                        assertThat(record[0]).as("only DPD requests while silent").isEqualTo((byte) 0x03);
+                    }
+                } catch (java.io.IOException e) {
+                    closed = true; // the gateway's close_notify
+                }
+            }
+            assertThat(closed).as("the gateway ended the silent channel").isTrue();
+            assertThat(System.nanoTime() - lastSent).as("not before three DPD intervals")
+                    .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(6));
+            // the session carries on over CSTP
+            gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 53, DataPlane.HEADROOM));
+            assertThat(nextDataFrame(tls)).hasSize(8 + 28 + 53);
+        }
+    }
+
+    @Test
     void everyConnectOfASessionGetsAFreshAppId() throws Exception {
         RecordTlsClient client = gateway.client();
         String cookie = login(client, gateway.token("dtls-fresh-app-id"));
