@@ -147,7 +147,8 @@ final class LoginExchange {
 
     private void reject(ChannelHandlerContext ctx, String reason, String detail) {
         services.metrics().authFailed(reason);
-        log.info("{}: login refused: {}", ctx.channel().remoteAddress(), detail);
+        // the reason exactly as counted, so a gateway_auth_failures_total{reason} count leads to its log lines
+        log.info("{}: login refused ({}): {}", ctx.channel().remoteAddress(), reason, detail);
         FullHttpResponse response = HttpResponses.empty(HttpResponses.AUTHENTICATION_FAILED);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -3,6 +3,7 @@ package io.github.tunnelgw.core.server;
 import static io.github.tunnelgw.core.server.ControlChannelTest.INIT_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -36,7 +37,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +53,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Production identity through a real gateway on loopback: Entra ID v2 (single- and multi-tenant), Entra ID v1 and
  * AD FS issuers discovered from a local HTTPS mock provider whose certificate the gateway trusts through
- * {@code trustedCaFile}. Every refused token gets {@code 401 Authentication failed}, opens no session and is
- * counted under its reason.
+ * {@code trustedCaFile}. Every refused token gets {@code 401 Authentication failed}, opens no session, is
+ * counted under its reason and is logged once with that reason, never with the token.
  */
 class EntraTokenLoginTest {
     static final String T1 = "5a1c7e0b-3f1d-4c61-9d3e-0b8f2a6c4d11";   // v2, single tenant, roles required
@@ -62,6 +66,9 @@ class EntraTokenLoginTest {
     static final String ADFS_AUDIENCE = "https://tunnel.contoso.test";
     static final String REQUIRED_ROLE = "Tunnel.Users";
     static final Duration TTL = Duration.ofMinutes(30);
+    /** Any log line about a refused login, whoever logs it: there must be exactly one per refusal. */
+    static final Predicate<String> REFUSAL = Pattern.compile("(?i)refused|rejected").asPredicate();
+    static final Pattern AUTHORIZATION = Pattern.compile("(?im)^Authorization:[ \\t]*\\S*[ \\t]?([^\\r\\n]*)");
 
     @TempDir
     static Path state;
@@ -286,22 +293,7 @@ class EntraTokenLoginTest {
     @ParameterizedTest(name = "{0} -> 401 ({2})")
     @MethodSource("refusedLogins")
     void refusedLoginGets401AndNoSession(String name, Supplier<String> request, String reason) throws Exception {
-        int sessionsBefore = gateway.server.sessions().sessionCount();
-        double failuresBefore = failures(reason);
-
-        HttpReply reply;
-        boolean closed;
-        try (RecordTlsClient client = gateway.client()) {
-            client.write(request.get());
-            reply = client.readHttpResponse();
-            closed = client.closedByPeer();
-        }
-
-        assertThat(reply.statusLine()).as(name).isEqualTo("HTTP/1.1 401 Authentication failed");
-        assertThat(reply.headers("Set-Cookie")).as(name).isEmpty();
-        assertThat(closed).as("%s: connection closed", name).isTrue();
-        assertThat(gateway.server.sessions().sessionCount()).as("%s: no session", name).isEqualTo(sessionsBefore);
-        assertThat(failures(reason)).as("%s: counted as %s", name, reason).isEqualTo(failuresBefore + 1);
+        assertRefused(name, request.get(), reason);
     }
 
     @Test
@@ -325,17 +317,50 @@ class EntraTokenLoginTest {
     }
 
     private static void assertRefusedAsLogin(String request) throws Exception {
+        assertRefused("unreadable header block", request, "bad_request");
+    }
+
+    /**
+     * The uniform refusal: {@code 401 Authentication failed}, no cookie, connection closed, no session, one count
+     * under {@code reason}, one log line naming {@code reason}, and no trace of the credential in any log event.
+     */
+    private static void assertRefused(String name, String request, String reason) throws Exception {
+        List<String> credentials = credentialsIn(request);
+        assertThat(credentials).as("%s: the request carries an Authorization header", name).isNotEmpty();
         int sessionsBefore = gateway.server.sessions().sessionCount();
-        double failuresBefore = failures("bad_request");
-        try (RecordTlsClient client = gateway.client()) {
-            client.write(request);
-            HttpReply reply = client.readHttpResponse();
-            assertThat(reply.statusLine()).isEqualTo("HTTP/1.1 401 Authentication failed");
-            assertThat(reply.headers("Set-Cookie")).isEmpty();
-            assertThat(client.closedByPeer()).isTrue();
+        double failuresBefore = failures(reason);
+
+        HttpReply reply;
+        boolean closed;
+        try (LogCapture logs = LogCapture.start()) {
+            try (RecordTlsClient client = gateway.client()) {
+                client.write(request);
+                reply = client.readHttpResponse();
+                closed = client.closedByPeer();
+            }
+            // the gateway logs the refusal before it answers, so the line is there once the reply has been read
+            List<ILoggingEvent> refusals = logs.matching(REFUSAL);
+            assertThat(refusals).as("%s: log lines about the refusal", name).hasSize(1);
+            assertThat(refusals.getFirst().getFormattedMessage()).as("%s: the logged reason", name)
+                    .contains("login refused (" + reason + ")");
+            credentials.forEach(logs::assertNoTraceOf);
         }
-        assertThat(gateway.server.sessions().sessionCount()).isEqualTo(sessionsBefore);
-        assertThat(failures("bad_request")).isEqualTo(failuresBefore + 1);
+
+        assertThat(reply.statusLine()).as(name).isEqualTo("HTTP/1.1 401 Authentication failed");
+        assertThat(reply.headers("Set-Cookie")).as(name).isEmpty();
+        assertThat(closed).as("%s: connection closed", name).isTrue();
+        assertThat(gateway.server.sessions().sessionCount()).as("%s: no session", name).isEqualTo(sessionsBefore);
+        assertThat(failures(reason)).as("%s: counted as %s", name, reason).isEqualTo(failuresBefore + 1);
+    }
+
+    /** What follows the scheme in each Authorization header of a raw request ("" when nothing does). */
+    static List<String> credentialsIn(String request) {
+        List<String> credentials = new ArrayList<>();
+        Matcher m = AUTHORIZATION.matcher(request);
+        while (m.find()) {
+            credentials.add(m.group(1));
+        }
+        return credentials;
     }
 
     // ---- accepted logins ------------------------------------------------------------------------------------
@@ -458,10 +483,6 @@ class EntraTokenLoginTest {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     static double failures(String reason) {
-        String prefix = "gateway_auth_failures_total{";
-        return gateway.server.metrics().scrape().lines()
-                .filter(line -> line.startsWith(prefix) && line.contains("reason=\"" + reason + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return IssuerStartupTest.failures(gateway, reason);
     }
 }

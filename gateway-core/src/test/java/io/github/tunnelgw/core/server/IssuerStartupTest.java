@@ -3,6 +3,8 @@ package io.github.tunnelgw.core.server;
 import static io.github.tunnelgw.core.server.ControlChannelTest.INIT_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.github.tunnelgw.core.idp.ConnectProxy;
 import io.github.tunnelgw.core.idp.EntraClaims;
 import io.github.tunnelgw.core.idp.MockOidcProvider;
@@ -42,13 +44,26 @@ class IssuerStartupTest {
         URI base = URI.create("https://127.0.0.1:" + port);
         TestAuthority authority = TestAuthority.entra(documents, base, TENANT);
 
-        try (TestGateway gateway = TestGateway.withConfiguredIssuers(state,
+        // started before the gateway: the issuer's first discovery attempt is made (and logged) while it starts
+        try (LogCapture logs = LogCapture.start();
+             TestGateway gateway = TestGateway.withConfiguredIssuers(state,
                 onlyEntraV2(base, TENANT, tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), "none"))) {
             String token = authority.sign(EntraClaims.v2(TENANT, "early@contoso.test", Duration.ofMinutes(30)).build());
 
             assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 401 Authentication failed");
             assertThat(failures(gateway, "issuer_unavailable")).isEqualTo(1);
             assertThat(gateway.server.sessions().sessionCount()).isZero();
+            assertThat(logs.matching(message -> message.contains("login refused (issuer_unavailable)"))).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("the discovery document of entra-v2 " + TENANT + " has not been fetched yet");
+            String discoveryFailed = "issuer entra-v2 " + TENANT + ": discovery from "
+                    + TestAuthority.entraV2Discovery(base, TENANT) + " failed";
+            assertThat(logs.await(event -> event.getLevel() == Level.WARN
+                    && event.getFormattedMessage().startsWith(discoveryFailed), Duration.ofSeconds(10)))
+                    .as("the operator is told the issuer is unreachable").get()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("its tokens are refused until it succeeds; retrying in 1 s");
+            logs.assertNoTraceOf(token);
 
             try (MockOidcProvider provider = MockOidcProvider.start(new InetSocketAddress("127.0.0.1", port),
                     tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), tls.resolve(SelfSignedCertificate.KEY_FILE), documents)) {
