@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.Base64URL;
 import io.github.tunnelgw.auth.TokenRejectedException.Reason;
 import java.net.Proxy;
@@ -187,7 +188,8 @@ class IssuerPiecesTest {
         IssuerSettings v2 = settings(IssuerProfile.ENTRA_V2, Optional.of(tid), Optional.empty(), Set.of());
         assertThat(v2.acceptedIssuers()).containsExactly("https://login.microsoftonline.com/" + tid.toLowerCase() + "/v2.0");
         assertThat(v2.policy(java.time.Clock.systemUTC()).allowedTenants()).containsExactly(tid.toLowerCase());
-        assertThat(v2.policy(java.time.Clock.systemUTC()).algorithms()).isEqualTo(ValidationPolicy.PRODUCTION_ALGORITHMS);
+        assertThat(v2.policy(java.time.Clock.systemUTC()).algorithms())
+                .containsExactlyInAnyOrder(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
         assertThat(v2.expectedDiscoveryIssuer()).contains("https://login.microsoftonline.com/" + tid.toLowerCase() + "/v2.0");
 
         IssuerSettings multi = settings(IssuerProfile.ENTRA_V1, Optional.of("organizations"), Optional.empty(),

@@ -4,11 +4,15 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -29,12 +33,13 @@ import java.util.UUID;
  * One identity-provider authority as {@link MockOidcProvider} serves it: its discovery documents and its RSA
  * signing keys, written as files under the provider's document root in the shapes Entra ID and AD FS publish, and
  * the private keys to sign tokens with. {@link #rotate()} publishes a new key next to the old ones and signs with
- * it from then on, as Entra does at a key rollover.
+ * it from then on, as Entra does at a key rollover. {@link #publishEcKey} adds an EC key beside them, for the
+ * ES* algorithms other OIDC issuers use.
  */
 public final class TestAuthority {
     private final Path root;
     private final List<String> keyPaths;
-    private final List<RSAKey> published = new ArrayList<>();
+    private final List<JWK> published = new ArrayList<>();
     private volatile RSAKey signing;
 
     private TestAuthority(Path root, List<String> keyPaths) {
@@ -110,13 +115,29 @@ public final class TestAuthority {
                     .keyUse(KeyUse.SIGNATURE).generate();
             published.addFirst(key);
             signing = key;
-            List<JWK> publicKeys = published.stream().map(k -> (JWK) k.toPublicJWK()).toList();
-            String json = new JWKSet(publicKeys).toString(true);
-            for (String path : keyPaths) {
-                writeText(path, json);
-            }
+            publishKeySet();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds an EC key on {@code curve} to the published set; the RSA signing key stays the default one. */
+    public synchronized ECKey publishEcKey(Curve curve) {
+        try {
+            ECKey key = new ECKeyGenerator(curve).keyID("ec-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+                    .keyUse(KeyUse.SIGNATURE).generate();
+            published.addLast(key);
+            publishKeySet();
+            return key;
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void publishKeySet() {
+        String json = new JWKSet(published.stream().map(JWK::toPublicJWK).toList()).toString(true);
+        for (String path : keyPaths) {
+            writeText(path, json);
         }
     }
 
@@ -130,13 +151,23 @@ public final class TestAuthority {
     }
 
     public JWSHeader.Builder header() {
-        return new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(signing.getKeyID());
+        return header(JWSAlgorithm.RS256, signing);
+    }
+
+    /** The header Entra sends ({@code typ JWT}, {@code kid} of {@code key}) with another algorithm. */
+    public static JWSHeader.Builder header(JWSAlgorithm algorithm, JWK key) {
+        return new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(key.getKeyID());
     }
 
     public String sign(JWSHeader header, JWTClaimsSet claims) {
+        return sign(header, claims, signing);
+    }
+
+    /** Signs with {@code key} (RSA or EC), whatever algorithm the header names. */
+    public String sign(JWSHeader header, JWTClaimsSet claims, JWK key) {
         try {
             SignedJWT jwt = new SignedJWT(header, claims);
-            jwt.sign(new RSASSASigner(signing));
+            jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey()));
             return jwt.serialize();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);

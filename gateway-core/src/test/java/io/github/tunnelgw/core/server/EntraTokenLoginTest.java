@@ -14,6 +14,9 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
@@ -49,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Production identity through a real gateway on loopback: Entra ID v2 (single- and multi-tenant), Entra ID v1 and
@@ -79,6 +83,9 @@ class EntraTokenLoginTest {
     static TestAuthority common;
     static TestAuthority tenant4;
     static TestAuthority adfs;
+    /** tenant1's EC keys, published beside its RSA key before the gateway first fetches the key set. */
+    static ECKey tenant1P256;
+    static ECKey tenant1P384;
     static TestGateway gateway;
 
     @BeforeAll
@@ -90,6 +97,8 @@ class EntraTokenLoginTest {
                 tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), tls.resolve(SelfSignedCertificate.KEY_FILE), documents);
         URI base = provider.baseUrl();
         tenant1 = TestAuthority.entra(documents, base, T1);
+        tenant1P256 = tenant1.publishEcKey(Curve.P_256);
+        tenant1P384 = tenant1.publishEcKey(Curve.P_384);
         common = TestAuthority.entra(documents, base, "common");
         tenant4 = TestAuthority.entra(documents, base, T4);
         adfs = TestAuthority.adfs(documents, base, ADFS_HOST);
@@ -141,6 +150,11 @@ class EntraTokenLoginTest {
 
     static String t1Token(String upn) {
         return tenant1.sign(t1Claims(upn).build());
+    }
+
+    /** A tenant1 token signed with {@code key} under {@code algorithm}, which the key fits. */
+    static String t1SignedWith(JWSAlgorithm algorithm, JWK key, String upn) {
+        return tenant1.sign(TestAuthority.header(algorithm, key).build(), t1Claims(upn).build(), key);
     }
 
     static String bearer(String token) {
@@ -269,9 +283,15 @@ class EntraTokenLoginTest {
                         .type(new JOSEObjectType("id_token+jwt")).build(), t1Claims("typ@contoso.test").build()))), "wrong_type"),
                 refused("no typ", () -> post(bearer(tenant1.sign(new JWSHeader.Builder(JWSAlgorithm.RS256)
                         .keyID(tenant1.signingKey().getKeyID()).build(), t1Claims("notyp@contoso.test").build()))), "wrong_type"),
-                refused("RS512 (not an allowed algorithm)", () -> post(bearer(tenant1.sign(new JWSHeader.Builder(JWSAlgorithm.RS512)
-                        .type(JOSEObjectType.JWT).keyID(tenant1.signingKey().getKeyID()).build(),
-                        t1Claims("rs512@contoso.test").build()))), "disallowed_algorithm"),
+                refused("RS512 (not an allowed algorithm)", () -> post(bearer(t1SignedWith(JWSAlgorithm.RS512,
+                        tenant1.signingKey(), "rs512@contoso.test"))), "disallowed_algorithm"),
+                // each with a key the issuer publishes, so the algorithm alone is at fault
+                refused("RS384 (not an allowed algorithm)", () -> post(bearer(t1SignedWith(JWSAlgorithm.RS384,
+                        tenant1.signingKey(), "rs384@contoso.test"))), "disallowed_algorithm"),
+                refused("PS512 (not an allowed algorithm)", () -> post(bearer(t1SignedWith(JWSAlgorithm.PS512,
+                        tenant1.signingKey(), "ps512@contoso.test"))), "disallowed_algorithm"),
+                refused("ES384 (not an allowed algorithm)", () -> post(bearer(t1SignedWith(JWSAlgorithm.ES384,
+                        tenant1P384, "es384@contoso.test"))), "disallowed_algorithm"),
                 refused("no iss at all", () -> post(bearer(tenant1.sign(t1Claims("noiss@contoso.test").issuer(null).build()))),
                         "missing_claim"),
                 refused("v2 token of an allowed tenant signed with another authority's key", () -> post(bearer(tenant4.sign(
@@ -424,6 +444,15 @@ class EntraTokenLoginTest {
                 .build())))).principal();
         assertThat(principal.userName()).isEqualTo("frank@contoso.test");
         assertThat(principal.subject()).isEqualTo("frank@contoso.test");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"RS256", "PS256", "ES256"})
+    void eachProductionAlgorithmLogsIn(String algorithm) throws Exception {
+        JWSAlgorithm alg = JWSAlgorithm.parse(algorithm);
+        JWK key = JWSAlgorithm.Family.EC.contains(alg) ? tenant1P256 : tenant1.signingKey();
+        String upn = algorithm.toLowerCase() + "@contoso.test";
+        assertThat(login(post(bearer(t1SignedWith(alg, key, upn)))).principal().userName()).isEqualTo(upn);
     }
 
     @Test
