@@ -22,6 +22,9 @@ class ControlChannelTest {
     static final String INIT_BODY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config-auth client=\"vpn\" type=\"init\" "
             + "aggregate-auth-version=\"2\"><version who=\"vpn\">v9.01-3</version><device-id>linux-64</device-id>"
             + "<group-access>https://gw/</group-access></config-auth>";
+    static final String MALFORMED_XML = "<config-auth type=\"init\"><unclosed>";
+    static final String AUTH_FAILURES = "gateway_auth_failures_total";
+    static final String MALFORMED_REQUESTS = "gateway_http_malformed_requests_total";
 
     @TempDir
     static Path state;
@@ -192,13 +195,36 @@ class ControlChannelTest {
 
     @Test
     void malformedXmlWithAValidTokenIsRefusedWithoutASession() throws Exception {
+        // a malformed request, not a refused token: 400 and counted as malformed, never as an authentication failure
         int before = gateway.server.sessions().sessionCount();
+        double malformedBefore = gateway.metric(MALFORMED_REQUESTS, "");
+        double authFailuresBefore = gateway.metric(AUTH_FAILURES, "");
         try (RecordTlsClient client = gateway.client()) {
-            client.write(post("Authorization: Bearer " + gateway.token("xml") + "\r\n", "<config-auth type=\"init\"><unclosed>"));
-            assertThat(client.readHttpResponse().status()).isEqualTo(400);
+            client.write(post("Authorization: Bearer " + gateway.token("xml") + "\r\n", MALFORMED_XML));
+            assertThat(client.readHttpResponse().statusLine()).isEqualTo("HTTP/1.1 400 Bad Request");
             assertThat(client.closedByPeer()).isTrue();
         }
         assertThat(gateway.server.sessions().sessionCount()).isEqualTo(before);
+        assertThat(gateway.metric(MALFORMED_REQUESTS, "")).isEqualTo(malformedBefore + 1);
+        assertThat(gateway.metric(AUTH_FAILURES, "")).isEqualTo(authFailuresBefore);
+    }
+
+    @Test
+    void authorizationHeaderIsCheckedBeforeTheBody() throws Exception {
+        // docs/configuration.md lists the checks in this order; the body is only looked at behind a Bearer token
+        double badRequestsBefore = gateway.metric(AUTH_FAILURES, "reason=\"bad_request\"");
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(post("Authorization: Basic dXNlcjpwYXNz\r\n", MALFORMED_XML));
+            assertThat(client.readHttpResponse().statusLine()).isEqualTo("HTTP/1.1 401 Authentication failed");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(gateway.metric(AUTH_FAILURES, "reason=\"bad_request\"")).isEqualTo(badRequestsBefore + 1);
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(post("", MALFORMED_XML));
+            HttpReply challenge = client.readHttpResponse();
+            assertThat(challenge.statusLine()).isEqualTo("HTTP/1.1 401 Unauthorized");
+            assertThat(challenge.header("WWW-Authenticate")).contains("Bearer");
+        }
     }
 
     @Test

@@ -127,10 +127,7 @@ class IssuerStartupTest {
     }
 
     static double failures(TestGateway gateway, String reason) {
-        return gateway.server.metrics().scrape().lines()
-                .filter(line -> line.startsWith("gateway_auth_failures_total{") && line.contains("reason=\"" + reason + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return gateway.metric(ControlChannelTest.AUTH_FAILURES, "reason=\"" + reason + "\"");
     }
 
     private static String onlyEntraV2(URI base, String tenant, Path trustedCa, String proxy) {

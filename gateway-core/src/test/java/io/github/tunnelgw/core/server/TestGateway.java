@@ -86,6 +86,14 @@ final class TestGateway implements AutoCloseable {
         return RecordTlsClient.connect(address());
     }
 
+    /** The sum of the samples of metric {@code name} whose labels contain {@code label} ("" for all of them). */
+    double metric(String name, String label) {
+        return server.metrics().scrape().lines()
+                .filter(line -> (line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     @Override
     public void close() {
         server.close();
