@@ -68,8 +68,14 @@ public final class RemoteIssuer implements TokenValidator, AutoCloseable {
      */
     public static RemoteIssuer start(IssuerSettings settings, Clock clock) throws IOException {
         Objects.requireNonNull(settings, "settings");
+        return start(settings, clock, IssuerHttpClient.create(settings.trustedCaFile(), settings.proxy()));
+    }
+
+    /** With its own HTTP client (tests: shorter timeouts). */
+    static RemoteIssuer start(IssuerSettings settings, Clock clock, IssuerHttpClient http) {
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
-        RemoteIssuer issuer = new RemoteIssuer(settings, clock, IssuerHttpClient.create(settings.trustedCaFile(), settings.proxy()));
+        RemoteIssuer issuer = new RemoteIssuer(settings, clock, Objects.requireNonNull(http, "http"));
         issuer.background.execute(() -> issuer.discover(FIRST_RETRY));
         return issuer;
     }
@@ -135,7 +141,7 @@ public final class RemoteIssuer implements TokenValidator, AutoCloseable {
             schedule(() -> discover(next(retryDelay)), retryDelay);
             return;
         }
-        keySource = keySource(document.jwksUri());
+        keySource = keySource(document.jwksUri(), http, settings);
         validator = new JwsTokenValidator(settings.policy(clock), keySource);
         log.info("issuer {}: discovered, keys at {}, accepting iss {}", settings.describe(), document.jwksUri(),
                 settings.acceptedIssuers());
@@ -158,12 +164,12 @@ public final class RemoteIssuer implements TokenValidator, AutoCloseable {
         }
     }
 
-    private JWKSource<SecurityContext> keySource(URI jwksUri) {
+    /** The key source a discovered issuer validates with; package-private so tests can point it at a stalled server. */
+    static JWKSource<SecurityContext> keySource(URI jwksUri, IssuerHttpClient http, IssuerSettings settings) {
         long cacheMillis = settings.keyCacheTime().toMillis();
         // nimbus requires refresh-ahead time + refresh timeout <= time to live
         long refreshAheadMillis = Math.min(30_000, cacheMillis / 4);
-        long refreshTimeoutMillis = Math.min(IssuerHttpClient.CONNECT_TIMEOUT_MILLIS + IssuerHttpClient.READ_TIMEOUT_MILLIS,
-                cacheMillis / 4);
+        long refreshTimeoutMillis = Math.min(http.getConnectTimeout() + http.getReadTimeout(), cacheMillis / 4);
         try {
             return JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(), http)
                     .cache(cacheMillis, refreshTimeoutMillis)

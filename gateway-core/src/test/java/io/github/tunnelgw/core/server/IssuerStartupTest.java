@@ -10,6 +10,7 @@ import io.github.tunnelgw.core.idp.EntraClaims;
 import io.github.tunnelgw.core.idp.MockOidcProvider;
 import io.github.tunnelgw.core.idp.TestAuthority;
 import io.github.tunnelgw.core.tls.SelfSignedCertificate;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -70,6 +71,27 @@ class IssuerStartupTest {
                 assertThat(gateway.tokens.awaitRemoteKeys(Duration.ofSeconds(40))).as("discovered after a retry").isTrue();
                 assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 200 OK");
                 assertThat(gateway.server.sessions().sessionCount()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void loginWhileDiscoveryIsStalledIsRefusedAtOnce() throws Exception {
+        // Nobody accepts on this socket, but the kernel completes the TCP handshake for its backlog: discovery
+        // connects and then waits for an answer that never comes (10 s read timeout in production).
+        Path tls = idp.resolve("tls");
+        SelfSignedCertificate.loadOrCreate(tls, List.of());
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            URI base = URI.create("https://127.0.0.1:" + silent.getLocalPort());
+            TestAuthority authority = TestAuthority.entra(Files.createDirectories(idp.resolve("documents")), base, TENANT);
+            try (TestGateway gateway = TestGateway.withConfiguredIssuers(state,
+                    onlyEntraV2(base, TENANT, tls.resolve(SelfSignedCertificate.CERTIFICATE_FILE), "none"))) {
+                String token = authority.sign(EntraClaims.v2(TENANT, "stalled@contoso.test", Duration.ofMinutes(30)).build());
+                long start = System.nanoTime();
+                assertThat(attempt(gateway, token)).isEqualTo("HTTP/1.1 401 Authentication failed");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the login did not wait for discovery")
+                        .isLessThan(Duration.ofSeconds(5));
+                assertThat(failures(gateway, "issuer_unavailable")).isEqualTo(1);
             }
         }
     }
