@@ -64,7 +64,7 @@ class EntraTokenLoginTest {
     static final String T1 = "5a1c7e0b-3f1d-4c61-9d3e-0b8f2a6c4d11";   // v2, single tenant, roles required
     static final String T2 = "8d2f9a44-6b7e-4e0a-a1c5-77e3b9d0f222";   // v2 via common, allowed
     static final String T3 = "c3e1b5d7-2a9f-4f8b-8e6d-19a4c7b2e333";   // v2 via common, allowed
-    static final String T4 = "f4a6d8c2-7e1b-4d3a-b5c9-2e8f0a1d6444";   // v1, single tenant
+    static final String T4 = "f4a6d8c2-7e1b-4d3a-b5c9-2e8f0a1d6444";   // v1, single tenant, own skew and name claims
     static final String T9 = "9e9e9e9e-1111-4222-8333-944444444999";   // nobody's
     static final String ADFS_HOST = "adfs.contoso.test";
     static final String ADFS_AUDIENCE = "https://tunnel.contoso.test";
@@ -118,6 +118,8 @@ class EntraTokenLoginTest {
                       discoveryUrl: %s
                       trustedCaFile: "%s"
                       proxy: none
+                      clockSkew: 120s
+                      userNameClaims: [unique_name, upn]
                     - profile: adfs
                       issuer: https://%s/adfs
                       discoveryUrl: %s
@@ -436,6 +438,27 @@ class EntraTokenLoginTest {
                 .build())))).principal();
         assertThat(principal.userName()).isEqualTo("erin@contoso.test");
         assertThat(principal.tenantId()).contains(T4);
+    }
+
+    static String t4ExpiredAgo(String upn, long seconds) {
+        Instant now = Instant.now();
+        return tenant4.sign(EntraClaims.v1(T4, upn, TTL).issueTime(Date.from(now.minusSeconds(3600)))
+                .notBeforeTime(Date.from(now.minusSeconds(3600))).expirationTime(Date.from(now.minusSeconds(seconds))).build());
+    }
+
+    @Test
+    void perIssuerClockSkewFromTheConfigReachesItsValidator() throws Exception {
+        // tenant4's issuer is configured with clockSkew: 120s; under the default 60 s the first token is refused
+        assertThat(login(post(bearer(t4ExpiredAgo("skew@contoso.test", 90)))).principal().userName())
+                .isEqualTo("skew@contoso.test");
+        assertRefused("expired beyond the issuer's 120 s", post(bearer(t4ExpiredAgo("stale@contoso.test", 150))), "expired");
+    }
+
+    @Test
+    void userNameComesFromTheFirstOfTheIssuersConfiguredClaims() throws Exception {
+        // tenant4's issuer is configured with userNameClaims: [unique_name, upn]; the default order puts upn first
+        String token = tenant4.sign(EntraClaims.v1(T4, "grace@contoso.test", TTL).claim("unique_name", "CONTOSO\\grace").build());
+        assertThat(login(post(bearer(token))).principal().userName()).isEqualTo("CONTOSO\\grace");
     }
 
     @Test
