@@ -65,7 +65,10 @@ class ControlChannelTest {
         byte[] record = client.readRecord();
         String head = new String(record, StandardCharsets.ISO_8859_1);
         assertThat(head).as("the CONNECT response is alone in its record").startsWith("HTTP/1.1 200 CONNECTED\r\n").endsWith("\r\n\r\n");
-        return HttpReply.parseHead(head.substring(0, head.length() - 4));
+        HttpReply reply = HttpReply.parseHead(head.substring(0, head.length() - 4));
+        // CSTP frames follow the header block, not a body: like ocserv, no Content-Length
+        assertThat(reply.header("Content-Length")).isEmpty();
+        return reply;
     }
 
     static byte[] frame(byte type, byte[] payload) {
@@ -87,7 +90,8 @@ class ControlChannelTest {
                 client.write("GET / HTTP/1.1\r\nHost: gw\r\nUser-Agent: ELB-HealthChecker/2.0\r\n\r\n");
                 HttpReply reply = client.readHttpResponse();
                 assertThat(reply.status()).isEqualTo(200);
-                assertThat(reply.contentLength()).isEqualTo(reply.body().getBytes(StandardCharsets.UTF_8).length).isPositive();
+                // the declared length covers the whole page: the next loop's status line parses only if nothing is left over
+                assertThat(reply.body()).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
                 assertThat(reply.header("X-Frame-Options")).contains("deny");
                 assertThat(reply.header("Strict-Transport-Security")).isPresent();
             }
@@ -115,6 +119,8 @@ class ControlChannelTest {
                 client.write(request);
                 HttpReply reply = client.readHttpResponse(request.startsWith("HEAD"));
                 assertThat(reply.status()).as(request).isEqualTo(404);
+                // ocserv's 404 page is 50 bytes; a HEAD answer declares the same length without sending the body
+                assertThat(reply.header("Content-Length")).as(request).contains("50");
                 assertThat(reply.header("Connection")).contains("close");
                 assertThat(client.closedByPeer()).isTrue();
             }
@@ -136,6 +142,7 @@ class ControlChannelTest {
                 client.write(c[0]);
                 HttpReply reply = client.readHttpResponse();
                 assertThat(reply.status()).as(c[1]).isEqualTo(Integer.parseInt(c[1]));
+                assertThat(reply.header("Content-Length")).as(c[1]).contains("0");
                 assertThat(client.closedByPeer()).isTrue();
             }
         }
@@ -154,12 +161,13 @@ class ControlChannelTest {
             HttpReply again = client.readHttpResponse();
             assertThat(again.status()).isEqualTo(401);
             assertThat(again.header("WWW-Authenticate")).contains("Bearer");
+            assertThat(again.header("Content-Length")).contains("0");
             // and the token is accepted on that GET
             client.write("GET / HTTP/1.1\r\nHost: gw\r\nX-Support-HTTP-Auth: true\r\nAuthorization: Bearer "
                     + gateway.token("fallback") + "\r\n\r\n");
             HttpReply success = client.readHttpResponse();
             assertThat(success.status()).isEqualTo(200);
-            assertThat(success.body()).contains("<auth id=\"success\">");
+            assertThat(success.body()).contains("<auth id=\"success\">").endsWith("</config-auth>\n");
             assertThat(success.webvpnCookie()).hasSize(43);
         }
     }
@@ -244,6 +252,7 @@ class ControlChannelTest {
                 client.write(connect(cookie));
                 HttpReply reply = client.readHttpResponse();
                 assertThat(reply.statusLine()).isEqualTo("HTTP/1.1 401 Cookie is not acceptable");
+                assertThat(reply.header("Content-Length")).contains("0");
                 assertThat(client.closedByPeer()).isTrue();
             }
         }

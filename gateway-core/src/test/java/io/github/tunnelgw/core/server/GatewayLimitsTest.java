@@ -28,6 +28,7 @@ class GatewayLimitsTest {
             second.write(connect(secondCookie));
             HttpReply refused = second.readHttpResponse();
             assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Content-Length")).contains("0");
             assertThat(refused.header("X-Reason")).hasValueSatisfying(r -> assertThat(r).contains("address"));
             assertThat(second.closedByPeer()).isTrue();
             assertThat(gateway.server.metrics().scrape()).contains("gateway_pool_exhausted_total 1.0");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** A parsed HTTP response as the test client saw it: status line, headers in order, body. */
 record HttpReply(String statusLine, List<String[]> headers, String body) {
@@ -34,8 +35,9 @@ record HttpReply(String statusLine, List<String[]> headers, String body) {
         return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
     }
 
-    int contentLength() {
-        return header("Content-Length").map(Integer::parseInt).orElse(0);
+    /** The declared body length; empty when the response carries no Content-Length header. */
+    OptionalInt contentLength() {
+        return header("Content-Length").map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
     }
 
     String webvpnCookie() {
