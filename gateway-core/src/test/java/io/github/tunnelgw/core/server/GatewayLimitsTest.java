@@ -29,6 +29,7 @@ class GatewayLimitsTest {
             HttpReply refused = second.readHttpResponse();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.header("Content-Length")).contains("0");
+            SecurityHeaders.assertCarriedBy(refused);
             assertThat(refused.header("X-Reason")).hasValueSatisfying(r -> assertThat(r).contains("address"));
             assertThat(second.closedByPeer()).isTrue();
             assertThat(gateway.server.metrics().scrape()).contains("gateway_pool_exhausted_total 1.0");
