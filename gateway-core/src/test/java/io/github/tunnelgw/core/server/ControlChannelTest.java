@@ -28,6 +28,9 @@ class ControlChannelTest {
     static final String AUTH_FAILURES = "gateway_auth_failures_total";
     static final String MALFORMED_REQUESTS = "gateway_http_malformed_requests_total";
 
+    /** ControlRequestHandler.MAX_REQUESTS, ocserv's limit. */
+    static final int MAX_REQUESTS_PER_CONNECTION = 16;
+
     @TempDir
     static Path state;
     static TestGateway gateway;
@@ -274,6 +277,23 @@ class ControlChannelTest {
             String request = post("Authorization: Bearer " + gateway.token("pipeline") + "\r\n", INIT_BODY);
             client.write(request + request);
             assertThat(client.readHttpResponse().status()).isIn(200, 400);
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void theSeventeenthRequestOnOneConnectionIsRefusedWith429AndTheConnectionCloses() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            for (int i = 1; i <= MAX_REQUESTS_PER_CONNECTION; i++) {
+                client.write("GET / HTTP/1.1\r\nHost: gw\r\n\r\n");
+                assertThat(client.readHttpResponse().status()).as("request %d", i).isEqualTo(200);
+            }
+            client.write("GET / HTTP/1.1\r\nHost: gw\r\n\r\n");
+            HttpReply refused = client.readHttpResponse();
+            assertThat(refused.statusLine()).isEqualTo("HTTP/1.1 429 Too Many Requests");
+            assertThat(refused.header("Content-Length")).contains("0");
+            assertThat(refused.header("Connection")).contains("close");
+            SecurityHeaders.assertCarriedBy(refused);
             assertThat(client.closedByPeer()).isTrue();
         }
     }
