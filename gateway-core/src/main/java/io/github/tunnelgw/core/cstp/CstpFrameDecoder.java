@@ -24,8 +24,26 @@ public final class CstpFrameDecoder extends ByteToMessageDecoder {
     private static final int IPV4_MIN_HEADER = 20;
     private static final int IPV6_HEADER = 40;
 
+    /** Set by the first malformed frame; the bytes after it are not frames, so they are discarded unread. */
+    private boolean broken;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            decodeFrames(in, out);
+        } catch (MalformedFrameException e) {
+            // The malformed bytes stay in the cumulation; without this the close that follows decodes them again
+            // (decodeLast) and the session handler logs and counts the same frame a second time.
+            broken = true;
+            throw e;
+        }
+    }
+
+    private static void decodeFrames(ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= CstpFrame.HEADER_LENGTH) {
             int start = in.readerIndex();
             int magic = in.getInt(start);

@@ -56,6 +56,17 @@ class CstpFrameDecoderTest {
     }
 
     @Test
+    void aMalformedFrameIsReportedOnceAndNothingAfterItIsDecoded() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
+        ByteBuf bad = Unpooled.buffer().writeBytes(new byte[]{'S', 'T', 'G', 1, 0, 0, 0, 0});
+        assertThatThrownBy(() -> ch.writeInbound(bad)).isInstanceOf(MalformedFrameException.class);
+        // a valid frame behind it is not a fresh start: the stream has lost its framing
+        assertThat(ch.writeInbound(frame(CstpFrame.KEEPALIVE, new byte[0]))).isFalse();
+        // closing decodes what is left once more (decodeLast), which must not raise the same frame again
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void nonZeroReservedByteIsMalformed() {
         EmbeddedChannel ch = new EmbeddedChannel(new CstpFrameDecoder());
         ByteBuf bad = frame(CstpFrame.DATA, new byte[4]);
