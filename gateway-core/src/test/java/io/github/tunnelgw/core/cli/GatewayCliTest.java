@@ -2,6 +2,7 @@ package io.github.tunnelgw.core.cli;
 
 import io.github.tunnelgw.auth.DevelopmentIssuer;
 import io.github.tunnelgw.auth.Principal;
+import io.github.tunnelgw.core.tls.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,8 +11,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 class GatewayCliTest {
     @TempDir
@@ -86,6 +93,51 @@ class GatewayCliTest {
         Outcome unknown = run("pin", "--config", config("tls: { certFile: x.pem }\n").toString());
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("tls.certFile");
+    }
+
+    @Test
+    void pfxWithAWrongPasswordIsOneLineNamingTheFileAndExitsTwo() throws Exception {
+        KeyPair pair = TestCertificates.ecKeyPair();
+        Path pfx = TestCertificates.writePkcs12(dir.resolve("server.pfx"), pair.getPrivate(),
+                new Certificate[]{certificate(pair)}, "Right-Password-1".toCharArray());
+
+        Outcome outcome = run("pin", "--config",
+                config("tls: { pfxFile: \"" + pfx + "\", pfxPassword: \"Wrong-Password-2\" }\n").toString());
+
+        assertCredentialError(outcome, pfx);
+        assertThat(outcome.err()).doesNotContain("Wrong-Password-2").doesNotContain("Right-Password-1");
+    }
+
+    @Test
+    void pemKeyOfAnotherCertificateIsOneLineNamingTheKeyFileAndExitsTwo() throws Exception {
+        Path certificate = Files.writeString(dir.resolve("server.pem"), TestCertificates.pem(certificate(TestCertificates.ecKeyPair())));
+        Path otherKey = Files.writeString(dir.resolve("other.key"), TestCertificates.pem(TestCertificates.ecKeyPair().getPrivate()));
+
+        assertCredentialError(run("pin", "--config", pemConfig(certificate, otherKey).toString()), otherKey);
+    }
+
+    @Test
+    void missingCertificateFileIsOneLineNamingItAndExitsTwo() throws Exception {
+        Path key = Files.writeString(dir.resolve("server.key"), TestCertificates.pem(TestCertificates.ecKeyPair().getPrivate()));
+        Path missing = dir.resolve("absent.pem");
+
+        assertCredentialError(run("pin", "--config", pemConfig(missing, key).toString()), missing);
+    }
+
+    private Path pemConfig(Path certificate, Path key) throws Exception {
+        return config("tls: { certificateFile: \"" + certificate + "\", privateKeyFile: \"" + key + "\" }\n");
+    }
+
+    private static X509Certificate certificate(KeyPair pair) throws Exception {
+        Instant now = Instant.now();
+        return TestCertificates.selfSigned(pair, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+    }
+
+    /** An administrator's mistake in the credentials: one line on stderr that says which file, nothing on stdout. */
+    private static void assertCredentialError(Outcome outcome, Path file) {
+        assertThat(outcome.status()).as(outcome.err()).isEqualTo(GatewayCli.EXIT_USAGE);
+        assertThat(outcome.out()).isEmpty();
+        assertThat(outcome.err().lines()).singleElement(STRING).startsWith("gateway: ").contains(file.toString());
     }
 
     @Test

@@ -5,11 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
@@ -130,16 +127,9 @@ class Pkcs12CredentialsLoaderTest {
     @Test
     void keyThatDoesNotMatchItsCertificateIsRefused() throws Exception {
         // openssl checks the pair itself, so build the mismatched store by hand.
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        KeyPair other = TestCertificates.ecKeyPair();
         ServerCredentials real = PemCredentialsLoader.load(ecChain.fullChain(), ecChain.leafKey());
-        store.setKeyEntry("server", other.getPrivate(), PASSWORD.toCharArray(),
-                real.chain().toArray(new Certificate[0]));
-        Path pfx = dir.resolve("mismatch.pfx");
-        try (OutputStream out = Files.newOutputStream(pfx)) {
-            store.store(out, PASSWORD.toCharArray());
-        }
+        Path pfx = TestCertificates.writePkcs12(dir.resolve("mismatch.pfx"), TestCertificates.ecKeyPair().getPrivate(),
+                real.chain().toArray(new Certificate[0]), PASSWORD.toCharArray());
 
         assertThatThrownBy(() -> Pkcs12CredentialsLoader.load(pfx, PASSWORD.toCharArray()))
                 .isInstanceOf(CredentialException.class)

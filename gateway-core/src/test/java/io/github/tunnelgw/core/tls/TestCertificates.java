@@ -13,12 +13,17 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
@@ -26,13 +31,13 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Self-signed certificates with exactly the dates, keys and usages a test needs, built with Bouncy Castle. */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIALS = new AtomicLong(1000);
 
     private TestCertificates() {
     }
 
-    static KeyPair ecKeyPair() throws GeneralSecurityException {
+    public static KeyPair ecKeyPair() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
@@ -48,7 +53,7 @@ final class TestCertificates {
      * A self-signed end-entity certificate; {@code usages} become the extended key usage extension, which is
      * left out when none are given.
      */
-    static X509Certificate selfSigned(KeyPair pair, Instant notBefore, Instant notAfter, KeyPurposeId... usages)
+    public static X509Certificate selfSigned(KeyPair pair, Instant notBefore, Instant notAfter, KeyPurposeId... usages)
             throws Exception {
         X500Name subject = new X500Name("CN=test-" + SERIALS.get());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
@@ -64,13 +69,24 @@ final class TestCertificates {
                         .build(pair.getPrivate())));
     }
 
-    static String pem(X509Certificate certificate) throws IOException {
+    public static String pem(X509Certificate certificate) throws IOException {
         return write(certificate);
     }
 
     /** The key as an unencrypted PKCS#8 "PRIVATE KEY" block. */
-    static String pem(PrivateKey key) throws IOException {
+    public static String pem(PrivateKey key) throws IOException {
         return write(new JcaPKCS8Generator(key, null));
+    }
+
+    /** A PKCS#12 file holding {@code key} with {@code chain} under {@code password}; no check that they match. */
+    public static Path writePkcs12(Path file, PrivateKey key, Certificate[] chain, char[] password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", key, password, chain);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        }
+        return file;
     }
 
     private static String write(Object object) throws IOException {
