@@ -1,7 +1,6 @@
 package io.github.tunnelgw.core.server;
 
 import ch.qos.logback.classic.Level;
-import io.github.tunnelgw.core.LogCapture;
 import io.github.tunnelgw.core.cstp.CstpFrame;
 import io.github.tunnelgw.core.dataplane.DataPlane;
 import io.github.tunnelgw.core.dataplane.Ipv4Packets;

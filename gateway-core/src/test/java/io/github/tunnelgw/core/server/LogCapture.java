@@ -59,6 +59,20 @@ final class LogCapture implements AutoCloseable {
         return events().stream().filter(event -> wanted.test(event.getFormattedMessage())).toList();
     }
 
+    /** The lines logged at {@code atLeast} or above so far, in order, each as "LEVEL message". */
+    List<String> lines(Level atLeast) {
+        return events().stream().filter(e -> e.getLevel().isGreaterOrEqual(atLeast))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    /** Waits for a line at {@code atLeast} or above that satisfies {@code wanted}, and returns it. */
+    String await(Level atLeast, Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        Optional<ILoggingEvent> found = await(e -> e.getLevel().isGreaterOrEqual(atLeast)
+                && wanted.test(e.getLevel() + " " + e.getFormattedMessage()), timeout);
+        return found.map(e -> e.getLevel() + " " + e.getFormattedMessage()).orElseThrow(() -> new AssertionError(
+                "no such log line within " + timeout + "; logged: " + lines(atLeast)));
+    }
+
     /** Waits for an event logged by a background thread, which logs on its own schedule. */
     Optional<ILoggingEvent> await(Predicate<ILoggingEvent> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
