@@ -363,10 +363,8 @@ class DtlsChannelTest {
         try (RecordTlsClient tls = tunnel.tls();
              DtlsTestClient dtls = tunnel.connectDtls();
              DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] genuine = forwardedDatagram(tunnel, dtls);
             byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
-            dtls.send((byte) 0x00, own);
-            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
-            byte[] genuine = dtls.lastSentDatagram();
             InetSocketAddress original = dtls.localAddress();
 
             // from another port of the same address: a forged record and a replay of a genuine one
@@ -436,10 +434,8 @@ class DtlsChannelTest {
         try (RecordTlsClient tls = tunnel.tls();
              DtlsTestClient dtls = tunnel.connectDtls();
              DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] genuine = forwardedDatagram(tunnel, dtls);
             byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
-            dtls.send((byte) 0x00, own);
-            assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
-            byte[] genuine = dtls.lastSentDatagram();
             InetSocketAddress original = dtls.localAddress();
 
             byte[] skipped = record(23, 0, new byte[8]); // application data in epoch 0: BC discards it
@@ -461,6 +457,14 @@ class DtlsChannelTest {
             assertThatThrownBy(() -> attacker.receive(new DatagramPacket(new byte[2048], 2048)))
                     .as("nothing was sent to the attacker's port").isInstanceOf(java.net.SocketTimeoutException.class);
         }
+    }
+
+    /** Sends one uplink packet over DTLS, checks it was forwarded and returns its datagram as it went on the wire. */
+    private static byte[] forwardedDatagram(Tunnel tunnel, DtlsTestClient dtls) throws Exception {
+        byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
+        dtls.send((byte) 0x00, own);
+        assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
+        return dtls.lastSentDatagram();
     }
 
     /** A DTLS 1.2 record of {@code type} in {@code epoch} with sequence number 0. */
