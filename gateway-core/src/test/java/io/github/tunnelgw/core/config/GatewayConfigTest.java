@@ -34,6 +34,7 @@ class GatewayConfigTest {
               pfxPassword: null             # secret; or
               pfxPasswordFile: null         # file holding the password (first line)
               hostNames: []                 # extra SAN DNS names for the self-signed certificate
+              warmupHandshakes: 200         # 0..100000
             auth:
               clockSkew: 60s
               developmentIssuer:
@@ -281,7 +282,7 @@ class GatewayConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.key()).isEqualTo("tls.certFile");
                     assertThat(e.getMessage()).isEqualTo("config key 'tls.certFile': unknown key; known keys: "
-                            + "certificateFile, privateKeyFile, pfxFile, pfxPassword, pfxPasswordFile, hostNames");
+                            + "certificateFile, privateKeyFile, pfxFile, pfxPassword, pfxPasswordFile, hostNames, warmupHandshakes");
                 });
     }
 
@@ -371,6 +372,8 @@ class GatewayConfigTest {
             {"tls: {pfxFile: ''}", "tls.pfxFile"},
             {"tls: {pfxPasswordFile: /nonexistent/pw}", "tls.pfxPasswordFile"},
             {"tls: {hostNames: [gw.example.com, 'bad name']}", "tls.hostNames"},
+            {"tls: {warmupHandshakes: -1}", "tls.warmupHandshakes"},
+            {"tls: {warmupHandshakes: 100001}", "tls.warmupHandshakes"},
             {"auth: {clockSkew: -5s}", "auth.clockSkew"},
             {"auth: {clockSkew: 1h}", "auth.clockSkew"},
             {"auth: {developmentIssuer: {enabled: false}}", "auth.developmentIssuer.enabled"},
