@@ -171,8 +171,6 @@ public record GatewayConfig(
      *                        {@code pfxPasswordFile} read when the config was loaded; prints as {@code ****}
      * @param pfxPasswordFile the file the password was read from, if it came from one
      * @param hostNames       extra DNS names for the self-signed certificate
-     * @param warmupHandshakes TLS handshakes the gateway runs against itself in memory before the control port
-     *                        opens, so that the first clients' handshakes run compiled code; 0 skips it
      */
     public record Tls(
             Optional<Path> certificateFile,
@@ -180,8 +178,7 @@ public record GatewayConfig(
             Optional<Path> pfxFile,
             Optional<Secret> pfxPassword,
             Optional<Path> pfxPasswordFile,
-            List<String> hostNames,
-            int warmupHandshakes) {
+            List<String> hostNames) {
 
         public Tls {
             hostNames = List.copyOf(hostNames);

@@ -30,7 +30,6 @@ final class TlsSectionReader {
         Optional<Secret> inlinePassword = section.text("pfxPassword").map(Secret::new);
         Optional<Path> passwordFile = section.existingFile("pfxPasswordFile");
         List<String> hostNames = section.list("hostNames", MAX_HOST_NAMES, DnsName::normalize);
-        int warmupHandshakes = section.integer("warmupHandshakes", 200, 0, 100_000);
         section.rejectUnknownKeys();
 
         if (certificate.isPresent() != key.isPresent()) {
@@ -52,7 +51,7 @@ final class TlsSectionReader {
         if (passwordFile.isPresent()) {
             password = Optional.of(readPasswordFile(section, passwordFile.get()));
         }
-        return new GatewayConfig.Tls(certificate, key, pfx, password, passwordFile, hostNames, warmupHandshakes);
+        return new GatewayConfig.Tls(certificate, key, pfx, password, passwordFile, hostNames);
     }
 
     // The first line only, so the newline of `echo secret > file` is not part of the password.

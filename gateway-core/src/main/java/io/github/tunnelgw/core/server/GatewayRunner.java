@@ -6,23 +6,17 @@ import io.github.tunnelgw.core.edge.TunEdge;
 import io.github.tunnelgw.core.tls.CertificatePins;
 import io.github.tunnelgw.core.tls.ServerCredentials;
 import io.github.tunnelgw.core.tls.TlsContextFactory;
-import io.github.tunnelgw.core.tls.TlsHandshakeWarmup;
-import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code gateway run}: start everything, say how to connect, and stay up until SIGTERM/SIGINT. */
 public final class GatewayRunner {
     private static final Logger log = LoggerFactory.getLogger(GatewayRunner.class);
-    /** The warm-up stops after this long even if it has not run all its handshakes (a slow or busy host). */
-    private static final Duration WARMUP_BUDGET = Duration.ofSeconds(5);
 
     private GatewayRunner() {
     }
@@ -32,11 +26,10 @@ public final class GatewayRunner {
         ServerCredentials credentials = ServerIdentity.load(config);
         config.warnings().forEach(warning -> log.warn("config: {}", warning));
         IssuerRouter tokens = TokenIssuers.validator(config);
-        SslContext sslContext = TlsContextFactory.serverContext(credentials);
-        warmUp(sslContext, credentials, config.tls().warmupHandshakes());
         GatewayServer server;
         try {
-            server = GatewayServer.start(config, sslContext, tokens, pool -> openEdge(config, pool.gatewayAddress()));
+            server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+                    tokens, pool -> openEdge(config, pool.gatewayAddress()));
         } catch (Exception e) {
             tokens.close();
             throw e;
@@ -55,21 +48,6 @@ public final class GatewayRunner {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private static void warmUp(SslContext sslContext, ServerCredentials credentials, int handshakes) {
-        if (handshakes == 0) {
-            return;
-        }
-        try {
-            TlsHandshakeWarmup.Result result = TlsHandshakeWarmup.run(sslContext, credentials.chain().get(0), handshakes,
-                    WARMUP_BUDGET);
-            log.info("TLS handshake warmed up: {} handshakes in memory in {} ms, the last took {} µs",
-                    result.handshakes(), result.elapsedMillis(), result.lastMicros());
-        } catch (SSLException e) {
-            // Clients would meet the same failure; say so now, the gateway still starts.
-            log.warn("TLS warm-up failed: {}", e.getMessage());
-        }
     }
 
     private static TunEdge openEdge(GatewayConfig config, int gatewayAddress) throws IOException {

@@ -34,7 +34,6 @@ class GatewayConfigTest {
               pfxPassword: null             # secret; or
               pfxPasswordFile: null         # file holding the password (first line)
               hostNames: []                 # extra SAN DNS names for the self-signed certificate
-              warmupHandshakes: 200         # 0..100000
             auth:
               clockSkew: 60s
               developmentIssuer:
@@ -282,7 +281,7 @@ class GatewayConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.key()).isEqualTo("tls.certFile");
                     assertThat(e.getMessage()).isEqualTo("config key 'tls.certFile': unknown key; known keys: "
-                            + "certificateFile, privateKeyFile, pfxFile, pfxPassword, pfxPasswordFile, hostNames, warmupHandshakes");
+                            + "certificateFile, privateKeyFile, pfxFile, pfxPassword, pfxPasswordFile, hostNames");
                 });
     }
 
@@ -372,8 +371,6 @@ class GatewayConfigTest {
             {"tls: {pfxFile: ''}", "tls.pfxFile"},
             {"tls: {pfxPasswordFile: /nonexistent/pw}", "tls.pfxPasswordFile"},
             {"tls: {hostNames: [gw.example.com, 'bad name']}", "tls.hostNames"},
-            {"tls: {warmupHandshakes: -1}", "tls.warmupHandshakes"},
-            {"tls: {warmupHandshakes: 100001}", "tls.warmupHandshakes"},
             {"auth: {clockSkew: -5s}", "auth.clockSkew"},
             {"auth: {clockSkew: 1h}", "auth.clockSkew"},
             {"auth: {developmentIssuer: {enabled: false}}", "auth.developmentIssuer.enabled"},
