@@ -64,7 +64,7 @@ listenAddress: $GW_OUTER_IP
 listenPort: 443
 network: $POOL_NET
 routeIncludes: [$INT_NET]
-tls: { certificateFile: "$W/cert.pem", privateKeyFile: "$W/key.pem" }
+tls: { certificateFile: "$W/cert.pem", privateKeyFile: "$W/key.pem"${GW_TLS_EXTRA:+, $GW_TLS_EXTRA} }
 tun: { name: "tgwc${RUN_ID}v%d" }
 nat: { enabled: true, outInterface: "$GW_INNER_IF", ipForward: enable, table: "tgwc_${RUN_ID}_gw" }
 state: { directory: "$d/state" }
