@@ -40,6 +40,15 @@ final class DatagramBridge implements DatagramTransport {
     // Direct mode, event loop only.
     private byte[] handedIn;
     private int handedInLength;
+    /**
+     * The records of one handshake flight, sent as one datagram as GnuTLS and ocserv do: Bouncy Castle hands each record
+     * over on its own, and an openconnect client that got our final flight as two datagrams (ChangeCipherSpec, then
+     * Finished) sometimes never completed (caught in a capture: no retransmission either, DTLS given up after 12 s).
+     * Written by the handshake thread, or by the event loop while it lets Bouncy Castle answer a retransmission.
+     */
+    private final byte[] flight;
+    private int flightLength;
+    private boolean gathering;
 
     DatagramBridge(Channel channel, SocketSender socket, InetSocketAddress peer, int receiveLimit, int sendLimit) {
         this.channel = channel;
@@ -47,6 +56,7 @@ final class DatagramBridge implements DatagramTransport {
         this.peer = peer;
         this.receiveLimit = receiveLimit;
         this.sendLimit = sendLimit;
+        this.flight = new byte[sendLimit];
     }
 
     InetSocketAddress peer() {
@@ -101,6 +111,7 @@ final class DatagramBridge implements DatagramTransport {
             System.arraycopy(datagram, 0, buf, off, n);
             return n;
         }
+        flushFlight(); // Bouncy Castle waits for the peer: what it sent so far is the whole flight
         byte[] datagram;
         try {
             datagram = queue.poll(waitMillis == 0 ? Long.MAX_VALUE : waitMillis, TimeUnit.MILLISECONDS);
@@ -124,6 +135,40 @@ final class DatagramBridge implements DatagramTransport {
         if (closed || !channel.isActive()) {
             return; // UDP: a datagram that cannot leave is simply lost
         }
+        if (direct && !gathering) {
+            socket.send(buf, off, len, peer);
+            return;
+        }
+        if (flightLength + len > flight.length) {
+            flushFlight();
+        }
+        if (len > flight.length) {
+            emit(buf, off, len);
+            return;
+        }
+        System.arraycopy(buf, off, flight, flightLength, len);
+        flightLength += len;
+    }
+
+    /** Direct mode, event loop: what Bouncy Castle sends until {@link #endFlight()} leaves as one datagram. */
+    void beginFlight() {
+        gathering = true;
+    }
+
+    void endFlight() {
+        gathering = false;
+        flushFlight();
+    }
+
+    /** Sends the gathered records of the current flight, if any, as one datagram. */
+    void flushFlight() {
+        if (flightLength > 0) {
+            emit(flight, 0, flightLength);
+            flightLength = 0;
+        }
+    }
+
+    private void emit(byte[] buf, int off, int len) {
         if (direct) {
             socket.send(buf, off, len, peer);
             return;

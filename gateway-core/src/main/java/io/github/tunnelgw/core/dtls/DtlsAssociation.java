@@ -169,6 +169,7 @@ final class DtlsAssociation implements ClientRoute {
             return 0;
         }
         bridge.handIn(datagram, length);
+        bridge.beginFlight();
         try {
             dtls.receive(plain, 0, plain.length, 1);
         } catch (InterruptedIOException noMore) {
@@ -179,6 +180,7 @@ final class DtlsAssociation implements ClientRoute {
             log.debug("{}: DTLS handshake layer from {} gave up on a retransmitted flight: {}", ticket, bridge.peer(),
                     e.toString());
         } finally {
+            bridge.endFlight();
             bridge.handIn(null, 0);
         }
         return 0;

@@ -278,9 +278,11 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         handshake.thread = Thread.ofVirtual().name("dtls-handshake").start(() -> {
             try {
                 DTLSTransport transport = new DTLSServerProtocol().accept(server, bridge, request);
+                bridge.flushFlight(); // our final flight (ChangeCipherSpec, Finished)
                 GcmRecordLayer records = server.recordLayer();
                 channel.eventLoop().execute(() -> completed(handshake, transport, records));
             } catch (Exception e) {
+                bridge.flushFlight(); // an alert, if Bouncy Castle sent one
                 channel.eventLoop().execute(() -> failed(handshake, e));
             }
         });
