@@ -358,12 +358,8 @@ class DtlsChannelTest {
 
     @Test
     void aNewSourcePortTakesOverOnlyWithARecordThatDecryptsUnderTheSessionKeys() throws Exception {
-        Tunnel tunnel = openTunnel("dtls-rebinding");
-        DataPlaneCounters counters = gateway.server.counters();
-        try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = tunnel.connectDtls();
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            byte[] genuine = forwardedDatagram(tunnel, dtls);
+        underAttack("dtls-rebinding", (tunnel, dtls, genuine, attacker) -> {
+            DataPlaneCounters counters = gateway.server.counters();
             byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
             InetSocketAddress original = dtls.localAddress();
 
@@ -389,7 +385,7 @@ class DtlsChannelTest {
             assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).isEqualTo(own);
             gateway.edge.downlink.onTunPacket(Ipv4Packets.udp(INTERNAL, tunnel.lease(), 91, DataPlane.HEADROOM));
             assertThat(nextDtlsData(dtls)).as("downlink follows to %s", dtls.localAddress()).hasSize(1 + 28 + 91);
-        }
+        });
     }
 
     /** GnuTLS also offers AES-128-GCM; the gateway's own record layer then runs with 16-byte keys. */
@@ -429,13 +425,8 @@ class DtlsChannelTest {
      */
     @Test
     void forgedNonApplicationRecordsNeitherEndTheChannelNorReplayOrMoveIt() throws Exception {
-        Tunnel tunnel = openTunnel("dtls-forged");
-        DataPlaneCounters counters = gateway.server.counters();
-        try (RecordTlsClient tls = tunnel.tls();
-             DtlsTestClient dtls = tunnel.connectDtls();
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            byte[] genuine = forwardedDatagram(tunnel, dtls);
-            byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 20));
+        underAttack("dtls-forged", (tunnel, dtls, genuine, attacker) -> {
+            DataPlaneCounters counters = gateway.server.counters();
             InetSocketAddress original = dtls.localAddress();
 
             byte[] skipped = record(23, 0, new byte[8]); // application data in epoch 0: BC discards it
@@ -456,6 +447,20 @@ class DtlsChannelTest {
             attacker.setSoTimeout(300);
             assertThatThrownBy(() -> attacker.receive(new DatagramPacket(new byte[2048], 2048)))
                     .as("nothing was sent to the attacker's port").isInstanceOf(java.net.SocketTimeoutException.class);
+        });
+    }
+
+    /** A test given a live DTLS channel, one of its datagrams as it went on the wire, and another port of its address. */
+    private interface ChannelUnderAttack {
+        void run(Tunnel tunnel, DtlsTestClient dtls, byte[] genuine, DatagramSocket attacker) throws Exception;
+    }
+
+    private static void underAttack(String user, ChannelUnderAttack test) throws Exception {
+        Tunnel tunnel = openTunnel(user);
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls();
+             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            test.run(tunnel, dtls, forwardedDatagram(tunnel, dtls), attacker);
         }
     }
 
