@@ -3,12 +3,15 @@ package io.github.tunnelgw.core.dtls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
+import org.bouncycastle.tls.TlsServer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +77,20 @@ final class DatagramBridge implements DatagramTransport {
         return queue.offer(copy);
     }
 
+    /**
+     * Runs Bouncy Castle's server handshake over this bridge, on the calling (handshake) thread. Bouncy Castle does not
+     * wait for the peer after its last flight (our Finished, or an alert), so that flight leaves here.
+     *
+     * @param request the ClientHello that passed the cookie exchange, or null to run the cookie exchange in BC
+     */
+    DTLSTransport accept(TlsServer server, DTLSRequest request) throws IOException {
+        try {
+            return new DTLSServerProtocol().accept(server, this, request);
+        } finally {
+            flushFlight();
+        }
+    }
+
     /** Switches to direct mode; returns the datagrams still queued from the handshake phase, oldest first. */
     byte[][] goDirect() {
         direct = true;
@@ -122,12 +139,7 @@ final class DatagramBridge implements DatagramTransport {
         if (closed) {
             throw new IOException("DTLS transport closed");
         }
-        if (datagram == null) {
-            throw new SocketTimeoutException();
-        }
-        int n = Math.min(datagram.length, len);
-        System.arraycopy(datagram, 0, buf, off, n);
-        return n;
+        return QueueDatagramTransport.copyOut(datagram, buf, off, len);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.bouncycastle.tls.DTLSRequest;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
@@ -277,12 +276,10 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         OpenconnectPskServer server = new OpenconnectPskServer(crypto, ticket.psk);
         handshake.thread = Thread.ofVirtual().name("dtls-handshake").start(() -> {
             try {
-                DTLSTransport transport = new DTLSServerProtocol().accept(server, bridge, request);
-                bridge.flushFlight(); // our final flight (ChangeCipherSpec, Finished)
+                DTLSTransport transport = bridge.accept(server, request);
                 GcmRecordLayer records = server.recordLayer();
                 channel.eventLoop().execute(() -> completed(handshake, transport, records));
             } catch (Exception e) {
-                bridge.flushFlight(); // an alert, if Bouncy Castle sent one
                 channel.eventLoop().execute(() -> failed(handshake, e));
             }
         });

@@ -4,7 +4,6 @@ import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSVerifier;
-import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
 import java.io.IOException;
@@ -100,7 +99,14 @@ final class DtlsHandshakeWarmup {
     }
 
     /** One end of an in-memory datagram link. */
-    private record MemoryTransport(BlockingQueue<byte[]> in, BlockingQueue<byte[]> out) implements DatagramTransport {
+    private static final class MemoryTransport extends QueueDatagramTransport {
+        private final BlockingQueue<byte[]> out;
+
+        MemoryTransport(BlockingQueue<byte[]> in, BlockingQueue<byte[]> out) {
+            super(in, DATAGRAM_LIMIT);
+            this.out = out;
+        }
+
         byte[] take() throws IOException {
             byte[] datagram = poll(WAIT_MILLIS);
             if (datagram == null) {
@@ -109,43 +115,9 @@ final class DtlsHandshakeWarmup {
             return datagram;
         }
 
-        private byte[] poll(int waitMillis) throws InterruptedIOException {
-            try {
-                return in.poll(waitMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("DTLS warm-up interrupted");
-            }
-        }
-
-        @Override
-        public int getReceiveLimit() {
-            return DATAGRAM_LIMIT;
-        }
-
-        @Override
-        public int getSendLimit() {
-            return DATAGRAM_LIMIT;
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            byte[] datagram = poll(waitMillis);
-            if (datagram == null) {
-                throw new SocketTimeoutException();
-            }
-            int n = Math.min(datagram.length, len);
-            System.arraycopy(datagram, 0, buf, off, n);
-            return n;
-        }
-
         @Override
         public void send(byte[] buf, int off, int len) {
             out.add(Arrays.copyOfRange(buf, off, off + len));
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -24,9 +24,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -118,7 +116,7 @@ public class DtlsRecordBenchmark {
         clientSide.server = bridge;
 
         OpenconnectPskServer pskServer = new OpenconnectPskServer(crypto, psk);
-        FutureTask<DTLSTransport> accept = new FutureTask<>(() -> new DTLSServerProtocol().accept(pskServer, bridge));
+        FutureTask<DTLSTransport> accept = new FutureTask<>(() -> bridge.accept(pskServer, null));
         Thread.ofPlatform().name("dtls-bench-handshake").start(accept);
         OpenconnectLikePskClient pskClient = new OpenconnectLikePskClient(crypto, psk);
         client = new DTLSClientProtocol().connect(pskClient, clientSide);
@@ -200,43 +198,24 @@ public class DtlsRecordBenchmark {
         return association.receive(uplinkDatagram, System.nanoTime());
     }
 
-    /** The openconnect side: DTLS 1.2 only, the AES-256-GCM PSK suite only. */
     /**
      * The client's datagram transport in memory. During the handshake it hands datagrams to the server's bridge and
      * waits for the server's; once established it keeps the last datagram sent, in one reused array.
      */
-    private static final class ClientTransport implements DatagramTransport {
-        final BlockingQueue<byte[]> fromServer = new LinkedBlockingQueue<>();
+    private static final class ClientTransport extends QueueDatagramTransport {
+        final BlockingQueue<byte[]> fromServer;
         final byte[] sent = new byte[DATAGRAM_LIMIT];
         int sentLength;
         volatile boolean established;
         DatagramBridge server;
 
-        @Override
-        public int getReceiveLimit() {
-            return DATAGRAM_LIMIT;
+        ClientTransport() {
+            this(new LinkedBlockingQueue<>());
         }
 
-        @Override
-        public int getSendLimit() {
-            return DATAGRAM_LIMIT;
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            byte[] datagram;
-            try {
-                datagram = fromServer.poll(waitMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            if (datagram == null) {
-                return -1;
-            }
-            int n = Math.min(datagram.length, len);
-            System.arraycopy(datagram, 0, buf, off, n);
-            return n;
+        private ClientTransport(BlockingQueue<byte[]> fromServer) {
+            super(fromServer, DATAGRAM_LIMIT);
+            this.fromServer = fromServer;
         }
 
         @Override
@@ -247,10 +226,6 @@ public class DtlsRecordBenchmark {
             } else if (!server.offer(Unpooled.wrappedBuffer(buf, off, len))) {
                 throw new IllegalStateException("the server's handshake queue is full");
             }
-        }
-
-        @Override
-        public void close() {
         }
     }
 
