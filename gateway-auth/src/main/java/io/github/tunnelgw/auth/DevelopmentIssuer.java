@@ -55,6 +55,20 @@ public final class DevelopmentIssuer {
         this.defaultValidator = validator(ValidationPolicy.DEFAULT_CLOCK_SKEW);
     }
 
+    /**
+     * An issuer whose key lives in memory only, new on every call: for tokens that must never be accepted anywhere
+     * else (the gateway's start-up warm-up logs in to itself with one).
+     */
+    public static DevelopmentIssuer inMemory(String issuerUrl, String audience) throws IOException {
+        requireText(issuerUrl, "issuerUrl");
+        requireText(audience, "audience");
+        try {
+            return new DevelopmentIssuer(DevelopmentIssuerKeyFile.generate(), issuerUrl, audience, Clock.systemUTC());
+        } catch (JOSEException e) {
+            throw new IOException("an in-memory development issuer key cannot sign", e);
+        }
+    }
+
     /** Same as {@link #loadOrCreate(Path, String, String, Clock)} with the system clock. */
     public static DevelopmentIssuer loadOrCreate(Path stateDirectory, String issuerUrl, String audience)
             throws IOException {

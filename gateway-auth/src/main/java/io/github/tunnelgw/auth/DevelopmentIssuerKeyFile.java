@@ -74,7 +74,7 @@ final class DevelopmentIssuerKeyFile {
         }
     }
 
-    private static ECKey generate() throws IOException {
+    static ECKey generate() throws IOException {
         try {
             return new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
         } catch (JOSEException e) {

@@ -60,6 +60,20 @@ class DevelopmentIssuerTest {
     }
 
     @Test
+    void anInMemoryIssuerHasAKeyOfItsOwnThatNoOtherIssuerAccepts() throws Exception {
+        DevelopmentIssuer one = DevelopmentIssuer.inMemory("https://warmup.invalid/", "gateway-warmup");
+        DevelopmentIssuer other = DevelopmentIssuer.inMemory("https://warmup.invalid/", "gateway-warmup");
+        String token = one.mint("warmup-0", Duration.ofMinutes(5));
+
+        assertThat(one.validator().validate(token).userName()).isEqualTo("warmup-0");
+        assertThat(one.keyId()).isNotEqualTo(other.keyId());
+        assertThatThrownBy(() -> other.validator().validate(token)).isInstanceOf(TokenRejectedException.class);
+        try (var files = Files.list(state)) {
+            assertThat(files).as("nothing written").isEmpty();
+        }
+    }
+
+    @Test
     void mintedTokenHasTheDocumentedHeaderAndClaims() throws Exception {
         DevelopmentIssuer issuer = issuer();
         SignedJWT jwt = SignedJWT.parse(issuer.mint("bob", Duration.ofHours(2)));

@@ -9,6 +9,7 @@ import io.github.tunnelgw.core.config.GatewayConfig.Nat;
 import io.github.tunnelgw.core.config.GatewayConfig.State;
 import io.github.tunnelgw.core.config.GatewayConfig.Timeouts;
 import io.github.tunnelgw.core.config.GatewayConfig.Tun;
+import io.github.tunnelgw.core.config.GatewayConfig.Warmup;
 import io.github.tunnelgw.auth.IssuerSettings;
 import io.github.tunnelgw.core.net.DnsName;
 import io.github.tunnelgw.core.net.IpLiteral;
@@ -67,12 +68,13 @@ final class ConfigReader {
         State state = state(root.section("state"));
         Timeouts timeouts = timeouts(root.section("timeouts"));
         Dtls dtls = dtls(root.section("dtls"));
+        Warmup warmup = warmup(root.section("warmup"));
         Metrics metrics = metrics(root.section("metrics"));
         root.rejectUnknownKeys();
         return new GatewayConfig(listenAddress, listenPort, network, ipv6Network, dnsServers, defaultDomainSuffix,
                 splitDns, only(includes, Ipv4Cidr.class), only(includes, Ipv6Cidr.class),
                 only(excludes, Ipv4Cidr.class), only(excludes, Ipv6Cidr.class), disableUdp,
-                tls, auth, tun, nat, state, timeouts, dtls, metrics, sourceFile);
+                tls, auth, tun, nat, state, timeouts, dtls, warmup, metrics, sourceFile);
     }
 
     private static <T> List<T> only(List<Object> routes, Class<T> type) {
@@ -149,6 +151,12 @@ final class ConfigReader {
         int warmupHandshakes = section.integer("warmupHandshakes", 400, 0, 100_000);
         section.rejectUnknownKeys();
         return new Dtls(maxHandshakes, warmupHandshakes);
+    }
+
+    private static Warmup warmup(ConfigSection section) throws ConfigException {
+        int logins = section.integer("logins", 300, 0, 100_000);
+        section.rejectUnknownKeys();
+        return new Warmup(logins);
     }
 
     private static Metrics metrics(ConfigSection section) throws ConfigException {

@@ -64,6 +64,7 @@ public record GatewayConfig(
         State state,
         Timeouts timeouts,
         Dtls dtls,
+        Warmup warmup,
         Metrics metrics,
         Optional<Path> sourceFile) {
 
@@ -332,6 +333,16 @@ public record GatewayConfig(
      *                      so that clients' handshakes run compiled code from the start; 0 skips the warm-up
      */
     public record Dtls(int maxHandshakes, int warmupHandshakes) {
+    }
+
+    /**
+     * {@code warmup}: work the gateway does against itself before its ports open, so that its first clients meet
+     * compiled code (the DTLS handshakes of this kind are {@code dtls.warmupHandshakes}).
+     *
+     * @param logins whole logins (TLS handshake, bearer challenge, token validation, CONNECT, CSTP frames, logout)
+     *               over loopback, with a throw-away issuer and sessions that never reach the real registry; 0 skips
+     */
+    public record Warmup(int logins) {
     }
 
     /**

@@ -10,7 +10,7 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * A Bouncy Castle DTLS 1.2 PSK client offering the AES-GCM suites openconnect's GnuTLS offers for PSK-NEGOTIATE, for
  * driving the gateway's server side without openconnect: the handshake warm-up, and the JMH benchmarks.
  */
-final class OpenconnectLikePskClient extends PSKTlsClient {
+class OpenconnectLikePskClient extends PSKTlsClient {
     OpenconnectLikePskClient(TlsCrypto crypto, byte[] psk) {
         super(crypto, new BasicTlsPSKIdentity("psk", psk));
     }

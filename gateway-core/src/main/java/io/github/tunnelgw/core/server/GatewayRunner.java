@@ -5,7 +5,6 @@ import io.github.tunnelgw.core.config.GatewayConfig;
 import io.github.tunnelgw.core.edge.TunEdge;
 import io.github.tunnelgw.core.tls.CertificatePins;
 import io.github.tunnelgw.core.tls.ServerCredentials;
-import io.github.tunnelgw.core.tls.TlsContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class GatewayRunner {
         IssuerRouter tokens = TokenIssuers.validator(config);
         GatewayServer server;
         try {
-            server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+            server = GatewayServer.start(config, credentials,
                     tokens, pool -> openEdge(config, pool.gatewayAddress()));
         } catch (Exception e) {
             tokens.close();

@@ -17,9 +17,12 @@ import io.github.tunnelgw.core.session.EndReason;
 import io.github.tunnelgw.core.session.LeasePool;
 import io.github.tunnelgw.core.session.SessionCookies;
 import io.github.tunnelgw.core.session.SessionRegistry;
+import io.github.tunnelgw.core.tls.ServerCredentials;
+import io.github.tunnelgw.core.tls.TlsContextFactory;
 import io.github.tunnelgw.core.tunnel.TunnelParameters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +52,8 @@ import java.io.IOException;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /** The login warm-up stops after this long whatever {@code warmup.logins} says; the ports are closed meanwhile. */
+    static final Duration WARMUP_BUDGET = Duration.ofSeconds(5);
     public static final String SERVER_NAME = "tunnelgw 0.1.0";
 
     private final EventLoopGroup bossGroup;
@@ -81,10 +88,12 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Starts the gateway.
      *
+     * @param credentials the certificate chain and key the TLS listener serves
      * @param edgeFactory opens the network edge for the given pool's gateway address (tun + NAT in production)
      */
-    public static GatewayServer start(GatewayConfig config, SslContext sslContext, TokenValidator tokens,
+    public static GatewayServer start(GatewayConfig config, ServerCredentials credentials, TokenValidator tokens,
                                       EdgeFactory edgeFactory) throws Exception {
+        SslContext sslContext = TlsContextFactory.serverContext(credentials);
         LeasePool pool = new LeasePool(config.network());
         RouteTable routes = new RouteTable(pool.capacity(), pool::indexOf);
         DataPlaneCounters counters = new DataPlaneCounters();
@@ -97,7 +106,7 @@ public final class GatewayServer implements AutoCloseable {
         NetworkEdge edge = edgeFactory.open(pool);
         GatewayServer server = new GatewayServer(sessions, edge, metrics, counters);
         try {
-            server.bind(config, sslContext, tokens, routes);
+            server.bind(config, sslContext, credentials.leaf(), tokens, routes);
             return server;
         } catch (Exception e) {
             server.close();
@@ -105,10 +114,12 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private void bind(GatewayConfig config, SslContext sslContext, TokenValidator tokens, RouteTable routes) throws Exception {
+    private void bind(GatewayConfig config, SslContext sslContext, X509Certificate certificate, TokenValidator tokens,
+                      RouteTable routes) throws Exception {
+        TunnelParameters tunnel = tunnelParameters(config);
+        warmUpLogins(config, tunnel, sslContext, certificate);
         // Both channels' handlers flush the uplink at the end of each read, so consecutive TCP segments merge.
         UplinkPath uplink = new UplinkPath(edge.egress().batching(), counters);
-        TunnelParameters tunnel = tunnelParameters(config);
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(),
@@ -120,19 +131,39 @@ public final class GatewayServer implements AutoCloseable {
                 dtls != null ? dtls.eventLoop() : (IoEventLoop) workerGroup.next());
         ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
                 uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+        listener = controlBootstrap(bossGroup, workerGroup, new ControlChannelInitializer(sslContext, services)).bind(new InetSocketAddress(config.listenAddress(), config.listenPort())).sync().channel();
+        if (config.metrics().enabled()) {
+            metricsEndpoint = MetricsEndpoint.start(bossGroup, config.metrics().listen(), metrics);
+        }
+        workerGroup.next().scheduleAtFixedRate(sessions::expire, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private static void warmUpLogins(GatewayConfig config, TunnelParameters tunnel, SslContext sslContext,
+                                     X509Certificate certificate) {
+        if (config.warmup().logins() == 0) {
+            return;
+        }
+        try {
+            ControlPathWarmup.Result result = ControlPathWarmup.run(config, tunnel, sslContext, certificate,
+                    config.warmup().logins(), WARMUP_BUDGET);
+            log.info("login path warmed up: {} logins over loopback in {} ms, the last took {} µs",
+                    result.logins(), result.elapsedMillis(), result.lastMicros());
+        } catch (IOException e) {
+            // Real clients may well meet the same failure; say so, and serve them anyway.
+            log.warn("login warm-up failed: {}", e.getMessage());
+        }
+    }
+
+    /** The TCP listener's settings, shared with the login warm-up so that it meets the same channel options. */
+    static ServerBootstrap controlBootstrap(EventLoopGroup boss, EventLoopGroup workers, ChannelHandler initializer) {
+        return new ServerBootstrap()
+                .group(boss, workers)
                 .channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ControlChannelInitializer(sslContext, services));
-        listener = bootstrap.bind(new InetSocketAddress(config.listenAddress(), config.listenPort())).sync().channel();
-        if (config.metrics().enabled()) {
-            metricsEndpoint = MetricsEndpoint.start(bossGroup, config.metrics().listen(), metrics);
-        }
-        workerGroup.next().scheduleAtFixedRate(sessions::expire, 5, 5, TimeUnit.SECONDS);
+                .childHandler(initializer);
     }
 
     static TunnelParameters tunnelParameters(GatewayConfig config) {

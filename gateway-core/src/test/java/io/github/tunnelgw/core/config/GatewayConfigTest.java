@@ -61,6 +61,8 @@ class GatewayConfigTest {
             dtls:
               maxHandshakes: 64             # 1..4096
               warmupHandshakes: 400         # 0..100000
+            warmup:
+              logins: 300                   # 0..100000
             metrics:
               enabled: true
               listen: 127.0.0.1:9410
@@ -142,6 +144,7 @@ class GatewayConfigTest {
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
                 dtls: {maxHandshakes: 4096, warmupHandshakes: 0}
+                warmup: {logins: 7}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
         assertThat(config.listenAddress()).isEqualTo(IpLiteral.parse("192.0.2.10"));
@@ -171,6 +174,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts().cookie()).isEqualTo(Duration.ofDays(2));
         assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
         assertThat(config.dtls().warmupHandshakes()).isZero();
+        assertThat(config.warmup().logins()).isEqualTo(7);
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);
@@ -412,6 +416,10 @@ class GatewayConfigTest {
             {"dtls: {warmupHandshakes: -1}", "dtls.warmupHandshakes"},
             {"dtls: {warmupHandshakes: 100001}", "dtls.warmupHandshakes"},
             {"dtls: {warmupHandshakes: many}", "dtls.warmupHandshakes"},
+            {"warmup: {logins: -1}", "warmup.logins"},
+            {"warmup: {logins: 100001}", "warmup.logins"},
+            {"warmup: {logins: all}", "warmup.logins"},
+            {"warmup: {handshakes: 3}", "warmup.handshakes"},
             {"metrics: {listen: 9410}", "metrics.listen"},
             {"metrics: {listen: 'localhost:9410'}", "metrics.listen"},
             {"metrics: {listen: '::1:9410'}", "metrics.listen"},

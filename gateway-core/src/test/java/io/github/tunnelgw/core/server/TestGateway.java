@@ -5,7 +5,6 @@ import io.github.tunnelgw.auth.IssuerRouter;
 import io.github.tunnelgw.core.config.GatewayConfig;
 import io.github.tunnelgw.core.tls.SelfSignedCertificate;
 import io.github.tunnelgw.core.tls.ServerCredentials;
-import io.github.tunnelgw.core.tls.TlsContextFactory;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,7 +51,9 @@ final class TestGateway implements AutoCloseable {
                 routeIncludes: [10.201.0.0/16]
                 metrics: { enabled: false }
                 state: { directory: "%s" }
-                """.formatted(port, network, state) + extraYaml;
+                """.formatted(port, network, state)
+                // Tests start many gateways: the login warm-up only where a test asks for it.
+                + (extraYaml.contains("warmup:") ? "" : "warmup: { logins: 0 }\n") + extraYaml;
         GatewayConfig config = GatewayConfig.parse(yaml, "test");
         ServerCredentials credentials = SelfSignedCertificate.loadOrCreate(state, List.of());
         if (configuredIssuers) {
@@ -64,7 +65,7 @@ final class TestGateway implements AutoCloseable {
             tokens = null;
         }
         try {
-            server = GatewayServer.start(config, TlsContextFactory.serverContext(credentials),
+            server = GatewayServer.start(config, credentials,
                     tokens != null ? tokens : issuer.validator(), pool -> edge);
         } catch (Exception e) {
             if (tokens != null) {

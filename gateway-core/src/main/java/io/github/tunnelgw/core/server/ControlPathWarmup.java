@@ -1,0 +1,162 @@
+package io.github.tunnelgw.core.server;
+
+import io.github.tunnelgw.auth.DevelopmentIssuer;
+import io.github.tunnelgw.auth.IssuerRouter;
+import io.github.tunnelgw.core.config.GatewayConfig;
+import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.RouteTable;
+import io.github.tunnelgw.core.dataplane.UplinkPath;
+import io.github.tunnelgw.core.dtls.DtlsServer;
+import io.github.tunnelgw.core.dtls.DtlsSettings;
+import io.github.tunnelgw.core.http.ControlChannelInitializer;
+import io.github.tunnelgw.core.http.ControlServices;
+import io.github.tunnelgw.core.metrics.GatewayMetrics;
+import io.github.tunnelgw.core.session.EndReason;
+import io.github.tunnelgw.core.session.LeasePool;
+import io.github.tunnelgw.core.session.SessionCookies;
+import io.github.tunnelgw.core.session.SessionRegistry;
+import io.github.tunnelgw.core.tunnel.TunnelParameters;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Logs in to the gateway's own control channel, over loopback, before the gateway's ports open.
+ *
+ * <p>Why: the login path (TLS, HTTP codec, token validation, sessions, CONNECT, CSTP) is Java code that only the
+ * JIT makes fast, and a gateway that has just started serves its first clients from the interpreter. openconnect's
+ * stamped log of the first connects after a start shows the bearer challenge taking 4–9 ms (0.1 once warm), the
+ * token POST 6–9 ms (1.4) and CONNECT up to 6 ms (1.5); client start to tunnel up was 55–95 ms for those connects
+ * against 37–45 ms later, and ocserv, which is C, has no such phase (docs/benchmarks.md).
+ *
+ * <p>Each warm-up login takes a client's path through the same TLS context and the same pipeline
+ * ({@link ControlChannelInitializer}), made by {@link SelfLoginClient}. Nothing of it reaches the running gateway:
+ * it has its own listener (127.0.0.1, an ephemeral port, closed at the end), event loop and token threads, an
+ * issuer whose key exists only in this method's memory (so its tokens are good nowhere else), its own session
+ * registry, address pool, counters and metrics, and an uplink that drops what it is given. Log lines below WARN
+ * from its threads are dropped ({@link WarmupLogSilencer}).
+ */
+final class ControlPathWarmup {
+    static final String THREAD_PREFIX = "gateway-warmup";
+    private static final String ISSUER = "https://warmup.invalid/";
+    private static final String AUDIENCE = "gateway-warmup";
+
+    /** What a warm-up did; {@code lastMicros} is the duration of its last login, as its client saw it. */
+    record Result(int logins, long elapsedMillis, long lastMicros) {
+    }
+
+    private ControlPathWarmup() {
+    }
+
+    /**
+     * Runs up to {@code logins} logins one after the other, stopping early once {@code budget} has passed.
+     *
+     * @throws IOException if a login fails: the message names the step
+     */
+    static Result run(GatewayConfig config, TunnelParameters tunnel, SslContext tls, X509Certificate certificate,
+                      int logins, Duration budget) throws IOException {
+        // On a thread of its own name, so that the set-up of its private listeners is silenced too.
+        FutureTask<Result> warmup = new FutureTask<>(() -> runHere(config, tunnel, tls, certificate, logins, budget));
+        Thread thread = Thread.ofPlatform().name(THREAD_PREFIX + "-client").start(warmup);
+        try {
+            return warmup.get();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("login warm-up interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("login warm-up failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static Result runHere(GatewayConfig config, TunnelParameters tunnel, SslContext tls,
+                                  X509Certificate certificate, int logins, Duration budget) throws IOException {
+        DevelopmentIssuer issuer = DevelopmentIssuer.inMemory(ISSUER, AUDIENCE);
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX),
+                EpollIoHandler.newFactory());
+        ExecutorService tokenThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(THREAD_PREFIX + "-token-", 0).factory());
+        SessionRegistry sessions = privateRegistry(config);
+        IssuerRouter tokens = new IssuerRouter(List.of(new IssuerRouter.Route(Set.of(ISSUER), issuer.validator())));
+        DtlsServer dtls = null;
+        try (AutoCloseable quiet = WarmupLogSilencer.install(THREAD_PREFIX)) {
+            DataPlaneCounters counters = new DataPlaneCounters();
+            UplinkPath dropAll = new UplinkPath((packet, queueHint) -> true, counters);
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            if (!config.disableUdpConnections()) {
+                dtls = DtlsServer.start(loop, new InetSocketAddress(loopback, 0), DtlsSettings.of(tunnel.dpd(),
+                        tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0), dropAll, counters);
+            }
+            ControlServices services = new ControlServices(tokens, tokenThreads, sessions, tunnel, dropAll, counters,
+                    new GatewayMetrics(), config.timeouts().auth(), Optional.ofNullable(dtls));
+            Channel listener = GatewayServer.controlBootstrap(loop, loop, new ControlChannelInitializer(tls, services))
+                    .bind(new InetSocketAddress(loopback, 0)).sync().channel();
+            try {
+                return logInRepeatedly(new SelfLoginClient(certificate, (InetSocketAddress) listener.localAddress()),
+                        issuer, logins, budget);
+            } finally {
+                listener.close().syncUninterruptibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("login warm-up interrupted");
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("login warm-up failed: " + e, e);
+        } finally {
+            sessions.endAll(EndReason.SERVER_TERMINATED);
+            if (dtls != null) {
+                dtls.close();
+            }
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            tokenThreads.shutdownNow();
+        }
+    }
+
+    private static SessionRegistry privateRegistry(GatewayConfig config) {
+        LeasePool pool = new LeasePool(config.network());
+        return new SessionRegistry(pool, new RouteTable(pool.capacity(), pool::indexOf),
+                new SessionCookies(new SecureRandom()), System::nanoTime, config.timeouts().cookie(),
+                config.timeouts().session());
+    }
+
+    private static Result logInRepeatedly(SelfLoginClient client, DevelopmentIssuer issuer, int logins, Duration budget)
+            throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        long lastNanos = 0;
+        int done = 0;
+        while (done < logins && (done == 0 || System.nanoTime() < deadline)) {
+            String token = issuer.mint("warmup-" + (done % 8), Duration.ofMinutes(5));
+            long began = System.nanoTime();
+            try {
+                client.login(token);
+            } catch (IOException e) {
+                throw new IOException("login warm-up failed at login " + (done + 1) + ": " + e.getMessage(), e);
+            }
+            lastNanos = System.nanoTime() - began;
+            done++;
+        }
+        return new Result(done, (System.nanoTime() - start) / 1_000_000, lastNanos / 1000);
+    }
+}
