@@ -225,7 +225,25 @@ measure_connects() {
   R[$s.${key}_up]=$(printf '%s\n' "${ups[@]}" | grep . | median)
   R[$s.${key}_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median)
   R[$s.${key}_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
+  R[$s.${key}_split]=$(connect_split "$W/$s/$key")
   bench_log "$s $key median: tunnel up ${R[$s.${key}_up]} ms, DTLS ${R[$s.${key}_dtls]} ms"
+}
+
+# connect_split LOG_PREFIX: medians (ms) of the phases of the connects logged as LOG_PREFIX-N.log: client start ->
+# its first log line; first line -> "Configured as" (TLS, login, CONNECT, DTLS: the part the server takes part in);
+# "Configured as" -> the connect script starts; the script (link, address, route) -> tunnel up.
+connect_split() {
+  local f pre=() log=() wait=() script=() parts
+  for f in "$1"-*.log; do
+    [ -s "$f.t0" ] && [ -s "$f.up" ] && [ -s "$f.script" ] || continue
+    parts=$(awk -v t0="$(cat "$f.t0")" -v sc="$(cat "$f.script")" -v up="$(cat "$f.up")" \
+      'NR == 1 { first = $1 } /Configured as/ { cfg = $1 }
+       END { if (cfg) printf "%.1f %.1f %.1f %.1f", (first - t0) * 1000, (cfg - first) * 1000, (sc - cfg) * 1000, (up - sc) * 1000 }' "$f")
+    [ -n "$parts" ] || continue
+    set -- $parts; pre+=("$1"); log+=("$2"); wait+=("$3"); script+=("$4")
+  done
+  [ ${#pre[@]} -gt 0 ] || { echo n/a; return; }
+  echo "start→first line $(printf '%s\n' "${pre[@]}" | median), first line→configured $(printf '%s\n' "${log[@]}" | median), configured→script $(printf '%s\n' "${wait[@]}" | median), script $(printf '%s\n' "${script[@]}" | median)"
 }
 
 measure_system() {
@@ -343,6 +361,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   echo "Connect samples after the login-rate run (ms): gateway ${R[gateway.connect_warm_all]:-n/a}; ocserv ${R[ocserv.connect_warm_all]:-n/a}."
+  echo "Connect phases, medians in ms (first connects): gateway ${R[gateway.connect_split]:-n/a}; ocserv ${R[ocserv.connect_split]:-n/a}."
+  echo "Connect phases, medians in ms (after the login-rate run): gateway ${R[gateway.connect_warm_split]:-n/a}; ocserv ${R[ocserv.connect_warm_split]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done
   [ "${KEEP:-0}" = 1 ] && echo "Raw logs: $W"
 } > "$OUT"

@@ -6,6 +6,7 @@ oc_write_script() {
   cat > "$OC_SCRIPT" <<SH
 #!/bin/sh
 if [ "\$reason" = connect ]; then
+  date +%s.%N > "\$MARK.start"
   ip link set dev "\$TUNDEV" up mtu "\$INTERNAL_IP4_MTU"
   ip addr add "\$INTERNAL_IP4_ADDRESS/32" dev "\$TUNDEV"
   ip route replace $INT_NET dev "\$TUNDEV"
@@ -25,6 +26,7 @@ oc_start() {
   local log=$1 input=$2; shift 2
   OC_LOG=$log; OC_MARK="$BENCH_WORK/up.$RANDOM"; rm -f "$OC_MARK"
   OC_T0=$EPOCHREALTIME
+  echo "$OC_T0" > "$log.t0"   # with $log.up (the script's stamp), splits a connect time into client start, log, script
   MARK=$OC_MARK ip netns exec "$C" stdbuf -oL -eL openconnect --protocol=anyconnect --non-inter \
     --script "$OC_SCRIPT" "$@" <<<"$input" > >(oc_stamp > "$log") 2>&1 &
   OC_PID=$!; bench_track_pid "$OC_PID"
@@ -36,7 +38,7 @@ oc_wait() {
   local want=${1:-0} limit=$(( ${2:-20} * 100 )) i stamp
   T_UP_MS=n/a; T_DTLS_MS=n/a
   for ((i = 0; i < limit; i++)); do
-    if [ "$T_UP_MS" = n/a ] && [ -s "$OC_MARK" ]; then T_UP_MS=$(awk -v a="$OC_T0" -v b="$(cat "$OC_MARK")" 'BEGIN { printf "%.1f", (b - a) * 1000 }'); fi
+    if [ "$T_UP_MS" = n/a ] && [ -s "$OC_MARK" ]; then cp "$OC_MARK" "$OC_LOG.up"; cp "$OC_MARK.start" "$OC_LOG.script" 2>/dev/null; T_UP_MS=$(awk -v a="$OC_T0" -v b="$(cat "$OC_MARK")" 'BEGIN { printf "%.1f", (b - a) * 1000 }'); fi
     if [ "$want" = 1 ] && [ "$T_DTLS_MS" = n/a ]; then
       stamp=$(awk '/Established DTLS connection/ { print $1; exit }' "$OC_LOG" 2>/dev/null)
       [ -n "$stamp" ] && T_DTLS_MS=$(awk -v a="$OC_T0" -v b="$stamp" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
