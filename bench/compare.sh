@@ -9,6 +9,7 @@
 #      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=5 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
+#      RTT_ROUNDS=3 (rounds of the RTT measurement alternating the systems, each with its own routed baseline; 0 skips)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
 #      GW_JAVA_OPTS="" (more JVM options for the gateway, e.g. a JFR recording:
@@ -17,7 +18,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; RTT_ROUNDS=${RTT_ROUNDS:-3}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -49,9 +50,14 @@ ip netns exec "$I" iperf3 -s > "$W/iperf3-server.log" 2>&1 & bench_track_pid $!
 
 # Routed baseline: the client reaches the internal host through the gateway namespace without any VPN.
 topo_masquerade "tgwc_${RUN_ID}_base" "$CLIENT_NET"
-ip -n "$C" route add "$INT_NET" via "$GW_OUTER_IP"
-R[base.rtt]=$(ping_median "$C" "$INT_IP" "$PINGS")
-ip -n "$C" route del "$INT_NET" via "$GW_OUTER_IP"
+routed_rtt() {  # median ping to the internal host outside any tunnel, while no client is connected
+  local rtt
+  ip -n "$C" route add "$INT_NET" via "$GW_OUTER_IP"
+  rtt=$(ping_median "$C" "$INT_IP" "$PINGS")
+  ip -n "$C" route del "$INT_NET" via "$GW_OUTER_IP"
+  echo "$rtt"
+}
+R[base.rtt]=$(routed_rtt)
 bench_log "routed baseline ping median ${R[base.rtt]} ms"
 
 # ---------------------------------------------------------------- the two systems
@@ -309,8 +315,37 @@ measure_system() {
 
 for s in $SYSTEMS; do measure_system "$s" || R[$s.failed]=1; done
 
-# ---------------------------------------------------------------- report
+# RTT in RTT_ROUNDS rounds that alternate the systems. The host's own round trip drifts threefold within minutes (the
+# routed baseline has read 0.025 to 0.07 ms), so one measurement per system, minutes apart, says as much about when
+# it ran as about the system. Each round, per system: the routed baseline, then a fresh start, a DTLS tunnel, WARMUP
+# seconds of iperf3 each way (the gateway's packet path is compiled again in each new JVM), PINGS pings, stop.
+measure_rtt_rounds() {
+  local r s base tun
+  for r in $(seq "$RTT_ROUNDS"); do
+    for s in $SYSTEMS; do
+      [ -n "${R[$s.failed]:-}" ] && continue
+      base=$(routed_rtt)
+      "${s}_start" || { bench_log "$s did not start for RTT round $r"; continue; }
+      oc_start "$W/$s/rtt-round-$r.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
+      if oc_wait 1 20; then
+        sleep 1
+        for dir in "" -R; do iperf_json "$W/$s/iperf-rtt-warmup-$r$dir.json" -t "$WARMUP" $dir; done
+        tun=$(ping_median "$C" "$INT_IP" "$PINGS")
+        num "$base" && num "$tun" && R[$s.rtt_round_list]+="$(awk -v a="$tun" -v b="$base" 'BEGIN { printf "%.3f", a - b }') "
+        bench_log "$s RTT round $r: tunnel $tun ms, routed $base ms"
+      fi
+      oc_stop
+      "${s}_stop"
+    done
+  done
+  for s in $SYSTEMS; do
+    [ -n "${R[$s.rtt_round_list]:-}" ] && R[$s.rtt_rounds]=$(printf '%s\n' ${R[$s.rtt_round_list]} | median)
+  done
+}
 num() { [[ "$1" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+[ "$RTT_ROUNDS" -gt 0 ] && measure_rtt_rounds
+
+# ---------------------------------------------------------------- report
 ratio() { if num "$1" && num "$2" && awk -v b="$2" 'BEGIN { exit !(b != 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo n/a; fi; }
 row() {  # label, key, better-direction
   local g=${R[gateway.$2]:-n/a} o=${R[ocserv.$2]:-n/a}
@@ -345,6 +380,7 @@ mkdir -p "$(dirname "$OUT")"
   row "… offered by iperf3 -b 0, pkt/s" udp64.offered "(load)"
   row "ping median through the tunnel (DTLS), ms" rtt "lower"
   row "RTT added over routed baseline, ms" rtt_added "lower"
+  row "RTT added over routed baseline, median of $RTT_ROUNDS alternating rounds, ms" rtt_rounds "lower"
   row "client start → tunnel up, median ms (first connects after server start)" connect_up "lower"
   row "client start → DTLS established, median ms (first connects after server start)" connect_dtls "lower"
   row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
@@ -361,6 +397,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   echo "Connect samples after the login-rate run (ms): gateway ${R[gateway.connect_warm_all]:-n/a}; ocserv ${R[ocserv.connect_warm_all]:-n/a}."
+  echo "RTT added per alternating round (ms): gateway ${R[gateway.rtt_round_list]:-n/a}; ocserv ${R[ocserv.rtt_round_list]:-n/a}."
   echo "Connect phases, medians in ms (first connects): gateway ${R[gateway.connect_split]:-n/a}; ocserv ${R[ocserv.connect_split]:-n/a}."
   echo "Connect phases, medians in ms (after the login-rate run): gateway ${R[gateway.connect_warm_split]:-n/a}; ocserv ${R[ocserv.connect_warm_split]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done

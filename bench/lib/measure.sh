@@ -39,7 +39,7 @@ iperf_udp_offered_pps() {
     | grep -E '^[0-9]+$' || echo n/a
 }
 
-# ping_median NS DST COUNT: median round trip in ms of COUNT pings at 10 ms intervals.
+# ping_median NS DST COUNT: median round trip in ms of COUNT pings, PING_INTERVAL (default 0.01) s apart.
 ping_median() {
-  ip netns exec "$1" ping -n -c "$3" -i 0.01 -W 1 "$2" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | median
+  ip netns exec "$1" ping -n -c "$3" -i "${PING_INTERVAL:-0.01}" -W 1 "$2" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | median
 }
