@@ -59,6 +59,19 @@ public final class DtlsSelfClient {
         }
     }
 
+    /**
+     * {@code extensions} (null for none) plus extension 48018 carrying {@code appId} (1-byte length, then the id), as
+     * OpenSSL-based openconnect builds name their session.
+     */
+    public static Hashtable<Integer, byte[]> withAppId(Hashtable<Integer, byte[]> extensions, byte[] appId) {
+        Hashtable<Integer, byte[]> all = extensions == null ? new Hashtable<>() : extensions;
+        byte[] data = new byte[appId.length + 1];
+        data[0] = (byte) appId.length;
+        System.arraycopy(appId, 0, data, 1, appId.length);
+        all.put(ClientHelloInspector.EXTENSION_APPLICATION_ID, data);
+        return all;
+    }
+
     private static final class AppIdClient extends OpenconnectLikePskClient {
         private final byte[] appId;
 
@@ -69,15 +82,7 @@ public final class DtlsSelfClient {
 
         @Override
         public Hashtable<Integer, byte[]> getClientExtensions() throws IOException {
-            Hashtable<Integer, byte[]> extensions = super.getClientExtensions();
-            if (extensions == null) {
-                extensions = new Hashtable<>();
-            }
-            byte[] data = new byte[appId.length + 1];
-            data[0] = (byte) appId.length;
-            System.arraycopy(appId, 0, data, 1, appId.length);
-            extensions.put(ClientHelloInspector.EXTENSION_APPLICATION_ID, data);
-            return extensions;
+            return withAppId(super.getClientExtensions(), appId);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.github.tunnelgw.core.server;
 
 import io.github.tunnelgw.core.dtls.ClientHellos;
+import io.github.tunnelgw.core.dtls.DtlsSelfClient;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -28,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (what older OpenSSL-based openconnect builds send); the session_id path is covered by the real openconnect.
  */
 final class DtlsTestClient implements AutoCloseable {
-    static final int APPLICATION_ID_EXTENSION = 48018;
 
     private final RebindableTransport transport;
     final DTLSTransport dtls;
@@ -68,15 +68,7 @@ final class DtlsTestClient implements AutoCloseable {
 
                 @Override
                 public Hashtable<Integer, byte[]> getClientExtensions() throws IOException {
-                    Hashtable<Integer, byte[]> extensions = super.getClientExtensions();
-                    if (extensions == null) {
-                        extensions = new Hashtable<>();
-                    }
-                    byte[] data = new byte[appId.length + 1];
-                    data[0] = (byte) appId.length;
-                    System.arraycopy(appId, 0, data, 1, appId.length);
-                    extensions.put(APPLICATION_ID_EXTENSION, data);
-                    return extensions;
+                    return DtlsSelfClient.withAppId(super.getClientExtensions(), appId);
                 }
 
                 @Override
