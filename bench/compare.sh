@@ -9,7 +9,9 @@
 #      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=5 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
-#      RTT_ROUNDS=3 (rounds of the RTT measurement alternating the systems, each with its own routed baseline; 0 skips)
+#      ROUNDS=3 ROUND_DUR=5 ROUND_WARMUP=5 (rounds alternating the systems for RTT, and for DTLS throughput and CPU per
+#        packet with ROUND_DUR-second iperf3 runs after ROUND_WARMUP seconds of unmeasured iperf3 each way; each round
+#        starts each system afresh and has its own routed baseline; 0 skips)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
 #      GW_JAVA_OPTS="" (more JVM options for the gateway, e.g. a JFR recording:
@@ -18,7 +20,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; RTT_ROUNDS=${RTT_ROUNDS:-3}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; ROUNDS=${ROUNDS:-3}; ROUND_DUR=${ROUND_DUR:-5}; ROUND_WARMUP=${ROUND_WARMUP:-5}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -315,13 +317,15 @@ measure_system() {
 
 for s in $SYSTEMS; do measure_system "$s" || R[$s.failed]=1; done
 
-# RTT in RTT_ROUNDS rounds that alternate the systems. The host's own round trip drifts threefold within minutes (the
-# routed baseline has read 0.025 to 0.07 ms), so one measurement per system, minutes apart, says as much about when
-# it ran as about the system. Each round, per system: the routed baseline, then a fresh start, a DTLS tunnel, WARMUP
-# seconds of iperf3 each way (the gateway's packet path is compiled again in each new JVM), PINGS pings, stop.
-measure_rtt_rounds() {
-  local r s base tun
-  for r in $(seq "$RTT_ROUNDS"); do
+# RTT, and CPU per packet over DTLS, in ROUNDS rounds that alternate the systems. The host drifts within minutes (the
+# routed baseline has read 0.025 to 0.07 ms, ocserv's CPU per packet 9.4 to 13 µs), so one measurement per system,
+# minutes apart, says as much about when it ran as about the system. Each round, per system: the routed baseline,
+# then a fresh start, a DTLS tunnel, ROUND_WARMUP seconds of iperf3 each way (the gateway's packet path is compiled
+# again in each new JVM: with 1 s it ran at 2-3x its warm CPU per packet), PINGS pings, ROUND_DUR seconds of iperf3 up
+# and down with the CPU counted as above, stop.
+measure_rounds() {
+  local r s base tun DUR=$ROUND_DUR
+  for r in $(seq "$ROUNDS"); do
     for s in $SYSTEMS; do
       [ -n "${R[$s.failed]:-}" ] && continue
       base=$(routed_rtt)
@@ -329,21 +333,31 @@ measure_rtt_rounds() {
       oc_start "$W/$s/rtt-round-$r.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
       if oc_wait 1 20; then
         sleep 1
-        for dir in "" -R; do iperf_json "$W/$s/iperf-rtt-warmup-$r$dir.json" -t "$WARMUP" $dir; done
+        for dir in "" -R; do iperf_json "$W/$s/iperf-round-warmup-$r$dir.json" -t "$ROUND_WARMUP" $dir; done
         tun=$(ping_median "$C" "$INT_IP" "$PINGS")
         num "$base" && num "$tun" && R[$s.rtt_round_list]+="$(awk -v a="$tun" -v b="$base" 'BEGIN { printf "%.3f", a - b }') "
         bench_log "$s RTT round $r: tunnel $tun ms, routed $base ms"
+        iperf_measure "$s" "r$r.dtls_up"
+        iperf_measure "$s" "r$r.dtls_down" -R
+        R[$s.round_list_up]+="${R[$s.r$r.dtls_up.cpu_us_pkt]} "
+        R[$s.round_list_down]+="${R[$s.r$r.dtls_down.cpu_us_pkt]} "
+        R[$s.round_list_mbps_up]+="${R[$s.r$r.dtls_up]} "
+        R[$s.round_list_mbps_down]+="${R[$s.r$r.dtls_down]} "
       fi
       oc_stop
       "${s}_stop"
     done
   done
+  local k
   for s in $SYSTEMS; do
-    [ -n "${R[$s.rtt_round_list]:-}" ] && R[$s.rtt_rounds]=$(printf '%s\n' ${R[$s.rtt_round_list]} | median)
+    for k in rtt_round_list:rtt_rounds round_list_up:cpu_rounds_up round_list_down:cpu_rounds_down \
+             round_list_mbps_up:mbps_rounds_up round_list_mbps_down:mbps_rounds_down; do
+      [ -n "${R[$s.${k%%:*}]:-}" ] && R[$s.${k#*:}]=$(printf '%s\n' ${R[$s.${k%%:*}]} | grep -E '^[0-9.]+$' | median)
+    done
   done
 }
 num() { [[ "$1" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
-[ "$RTT_ROUNDS" -gt 0 ] && measure_rtt_rounds
+[ "$ROUNDS" -gt 0 ] && measure_rounds
 
 # ---------------------------------------------------------------- report
 ratio() { if num "$1" && num "$2" && awk -v b="$2" 'BEGIN { exit !(b != 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo n/a; fi; }
@@ -380,7 +394,11 @@ mkdir -p "$(dirname "$OUT")"
   row "… offered by iperf3 -b 0, pkt/s" udp64.offered "(load)"
   row "ping median through the tunnel (DTLS), ms" rtt "lower"
   row "RTT added over routed baseline, ms" rtt_added "lower"
-  row "RTT added over routed baseline, median of $RTT_ROUNDS alternating rounds, ms" rtt_rounds "lower"
+  row "RTT added over routed baseline, median of $ROUNDS alternating rounds, ms" rtt_rounds "lower"
+  row "iperf3 TCP up over DTLS, median of $ROUNDS alternating rounds of ${ROUND_DUR}s, Mbit/s" mbps_rounds_up "higher"
+  row "iperf3 TCP down over DTLS, median of $ROUNDS alternating rounds of ${ROUND_DUR}s, Mbit/s" mbps_rounds_down "higher"
+  row "server CPU per packet, TCP up DTLS, median of $ROUNDS alternating rounds, µs" cpu_rounds_up "lower"
+  row "server CPU per packet, TCP down DTLS, median of $ROUNDS alternating rounds, µs" cpu_rounds_down "lower"
   row "client start → tunnel up, median ms (first connects after server start)" connect_up "lower"
   row "client start → DTLS established, median ms (first connects after server start)" connect_dtls "lower"
   row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
@@ -397,7 +415,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   echo "Connect samples after the login-rate run (ms): gateway ${R[gateway.connect_warm_all]:-n/a}; ocserv ${R[ocserv.connect_warm_all]:-n/a}."
-  echo "RTT added per alternating round (ms): gateway ${R[gateway.rtt_round_list]:-n/a}; ocserv ${R[ocserv.rtt_round_list]:-n/a}."
+  echo "Per alternating round: RTT added (ms) gateway ${R[gateway.rtt_round_list]:-n/a}, ocserv ${R[ocserv.rtt_round_list]:-n/a}; CPU per packet up / down (µs) gateway ${R[gateway.round_list_up]:-n/a}/ ${R[gateway.round_list_down]:-n/a}, ocserv ${R[ocserv.round_list_up]:-n/a}/ ${R[ocserv.round_list_down]:-n/a}."
   echo "Connect phases, medians in ms (first connects): gateway ${R[gateway.connect_split]:-n/a}; ocserv ${R[ocserv.connect_split]:-n/a}."
   echo "Connect phases, medians in ms (after the login-rate run): gateway ${R[gateway.connect_warm_split]:-n/a}; ocserv ${R[ocserv.connect_warm_split]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done
