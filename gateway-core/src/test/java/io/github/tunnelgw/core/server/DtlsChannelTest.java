@@ -505,6 +505,35 @@ class DtlsChannelTest {
     }
 
     @Test
+    void halfOpenHandshakesDoNotStallEstablishedChannels() throws Exception {
+        // Bouncy Castle's accept blocks until the client's next flight: were it run on the event loop that carries
+        // every DTLS datagram, two clients that stop after their ClientHello would freeze all channels for the
+        // handshake timeout (10 s).
+        Tunnel live = openTunnel("dtls-live");
+        Tunnel stalledA = openTunnel("dtls-stalled-a");
+        Tunnel stalledB = openTunnel("dtls-stalled-b");
+        try (RecordTlsClient tls = live.tls(); RecordTlsClient a = stalledA.tls(); RecordTlsClient b = stalledB.tls();
+             DtlsTestClient dtls = live.connectDtls();
+             HelloSender halfOpenA = new HelloSender(stalledA); HelloSender halfOpenB = new HelloSender(stalledB)) {
+            awaitNoHandshakeInFlight(gateway);
+            gateway.edge.uplink.clear();
+            halfOpenA.startHandshake();
+            halfOpenB.startHandshake();
+            assertThat(handshakesInFlight(gateway)).isEqualTo(2);
+
+            long start = System.nanoTime();
+            byte[] own = bytes(Ipv4Packets.udp(live.lease(), INTERNAL, 200));
+            dtls.send((byte) 0x00, own);
+            assertThat(gateway.edge.uplink.poll(2, TimeUnit.SECONDS)).as("forwarded while two handshakes wait").isEqualTo(own);
+            dtls.send((byte) 0x03, new byte[0]);
+            assertThat(dtls.receive(2000)).as("DPD answered while two handshakes wait").containsExactly(0x04);
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(2));
+            assertThat(handshakesInFlight(gateway)).as("both still waiting for their clients").isEqualTo(2);
+        }
+        awaitNoHandshakeInFlight(gateway);
+    }
+
+    @Test
     void aHelloWithoutCookieGetsOnlyAHelloVerifyRequestAndAllocatesNoHandshake() throws Exception {
         Tunnel tunnel = openTunnel("dtls-hvr");
         DataPlaneCounters counters = gateway.server.counters();
