@@ -194,6 +194,19 @@ class ControlChannelTest {
     }
 
     @Test
+    void theChallengeKeepsTheConnectionOpenForTheTokenAndTheTestClientSaysSoInsteadOfHanging() throws Exception {
+        try (RecordTlsClient client = gateway.client()) {
+            client.write(post("", INIT_BODY));
+            assertThat(client.readHttpResponse().status()).isEqualTo(401);
+            long start = System.nanoTime();
+            assertThat(client.readTimeout(java.time.Duration.ofMillis(300)).closedByPeer())
+                    .as("still open after the challenge").isFalse();
+            assertThat(System.nanoTime() - start).as("the read timed out instead of blocking")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    @Test
     void loginWithoutTokenIsChallengedWithBearerOnPostAndOnTheGetFallback() throws Exception {
         try (RecordTlsClient client = gateway.client()) {
             client.write(post("", INIT_BODY));

@@ -54,6 +54,12 @@ final class RecordTlsClient implements AutoCloseable {
         return client;
     }
 
+    /** How long a read waits for the gateway before it fails with "Read timed out" (10 s unless set). */
+    RecordTlsClient readTimeout(java.time.Duration timeout) throws IOException {
+        socket.socket().setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
     String protocol() {
         return engine.getSession().getProtocol();
     }
@@ -132,7 +138,13 @@ final class RecordTlsClient implements AutoCloseable {
 
     private void fill() throws IOException {
         netIn.compact();
-        int n = socket.read(netIn);
+        // Through the socket adaptor's stream: a blocking SocketChannel.read ignores SO_TIMEOUT, this honours it, so a
+        // gateway that never answers fails the test with "Read timed out" instead of hanging it.
+        int n = socket.socket().getInputStream()
+                .read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
+        if (n > 0) {
+            netIn.position(netIn.position() + n);
+        }
         netIn.flip();
         if (n < 0) {
             throw new EOFException("connection closed by the gateway");
