@@ -125,6 +125,7 @@ final class ControlPathWarmup {
             throw new IOException("login warm-up failed: " + e, e);
         } finally {
             sessions.endAll(EndReason.SERVER_TERMINATED);
+            tokens.close();
             if (dtls != null) {
                 dtls.close();
             }
