@@ -84,7 +84,8 @@ final class ControlPathWarmup {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("login warm-up interrupted");
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("login warm-up failed: " + e.getCause(), e.getCause());
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("login warm-up failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -131,7 +131,8 @@ public final class GatewayServer implements AutoCloseable {
                 dtls != null ? dtls.eventLoop() : (IoEventLoop) workerGroup.next());
         ControlServices services = new ControlServices(tokens, tokenExecutor, sessions, tunnel,
                 uplink, counters, metrics, config.timeouts().auth(), Optional.ofNullable(dtls));
-        listener = controlBootstrap(bossGroup, workerGroup, new ControlChannelInitializer(sslContext, services)).bind(new InetSocketAddress(config.listenAddress(), config.listenPort())).sync().channel();
+        listener = controlBootstrap(bossGroup, workerGroup, new ControlChannelInitializer(sslContext, services))
+                .bind(new InetSocketAddress(config.listenAddress(), config.listenPort())).sync().channel();
         if (config.metrics().enabled()) {
             metricsEndpoint = MetricsEndpoint.start(bossGroup, config.metrics().listen(), metrics);
         }
