@@ -6,7 +6,7 @@
 #
 # Usage: sudo bench/compare.sh
 # env: DUR=10 (s per iperf3 run)  CONNECTS=10  PINGS=100  SESSIONS=500 (idle sessions for memory)
-#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=5 (s of unmeasured logins first, both systems)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
+#      LOGIN_CONCURRENCY=8  LOGIN_DUR=10  LOGIN_WARMUP=5 (s of unmeasured logins first, both systems)  LOGIN_STEADY_WARMUP=20 (s more before the steady-state row; 0 skips it)  GW_HEAP=512m GW_HEAP_MIN=64m (the gateway's -Xmx / -Xms)
 #      WARMUP=3 (s of unmeasured iperf3 up and down before the measured runs, for both systems)
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      ROUNDS=3 ROUND_DUR=5 ROUND_WARMUP=5 (rounds alternating the systems for RTT, and for DTLS throughput and CPU per
@@ -20,7 +20,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; ROUNDS=${ROUNDS:-3}; ROUND_DUR=${ROUND_DUR:-5}; ROUND_WARMUP=${ROUND_WARMUP:-5}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; LOGIN_STEADY_WARMUP=${LOGIN_STEADY_WARMUP:-20}; ROUNDS=${ROUNDS:-3}; ROUND_DUR=${ROUND_DUR:-5}; ROUND_WARMUP=${ROUND_WARMUP:-5}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -173,19 +173,21 @@ iperf_measure() {
   bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets at the client, $((s1 - s0)) on the server's tun, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet)"
 }
 
+# measure_logins SYSTEM TAG WARMUP_S: the login rate over LOGIN_DUR seconds, after WARMUP_S seconds of the same load
+# that are not counted; into R[SYSTEM.TAG] and R[SYSTEM.TAG_failures].
 measure_logins() {
-  local s=$1
+  local s=$1 tag=$2 warmup=$3
   local lp
   # In its own process group, so a time-out ends the load client's JVM too, whatever run.sh forks.
   setsid ip netns exec "$C" "$LOADCLIENT" --server "$GW_OUTER_IP:443" --pin-sha256 "$PIN_B64" --auth "$LOAD_AUTH" \
-    --mode logins --concurrency "$LOGIN_CONCURRENCY" --warmup "$LOGIN_WARMUP" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/logins.log" 2>&1 &
+    --mode logins --concurrency "$LOGIN_CONCURRENCY" --warmup "$warmup" --duration "$LOGIN_DUR" < /dev/null > "$W/$s/$tag.log" 2>&1 &
   lp=$!; bench_track_group "$lp"
-  for _ in $(seq $(( (LOGIN_WARMUP + LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq $(( (warmup + LOGIN_DUR + 300) * 5 ))); do kill -0 "$lp" 2>/dev/null || break; sleep 0.2; done
   kill -TERM -- "-$lp" 2>/dev/null; wait "$lp" 2>/dev/null
-  R[$s.logins]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
-  R[$s.login_failures]=$(sed -n 's/^failures=\([0-9]*\).*/\1/p' "$W/$s/logins.log" | tail -1)
-  [ -n "${R[$s.logins]}" ] || R[$s.logins]="n/a (load client failed, see logins.log)"
-  bench_log "$s logins/s: ${R[$s.logins]}"
+  R[$s.$tag]=$(sed -n 's/^logins_per_sec=\([0-9.]*\).*/\1/p' "$W/$s/$tag.log" | tail -1)
+  R[$s.${tag}_failures]=$(sed -n 's/^failures=\([0-9]*\).*/\1/p' "$W/$s/$tag.log" | tail -1)
+  [ -n "${R[$s.$tag]}" ] || R[$s.$tag]="n/a (load client failed, see $tag.log)"
+  bench_log "$s $tag/s: ${R[$s.$tag]}"
 }
 
 # Opens SESSIONS idle sessions with the load client and divides the server's memory growth by their number.
@@ -298,7 +300,12 @@ measure_system() {
   oc_stop
 
   if [ -x "$LOADCLIENT" ]; then
-    measure_logins "$s"
+    measure_logins "$s" logins "$LOGIN_WARMUP"
+    # The same load again, measured after LOGIN_STEADY_WARMUP more seconds of it: the rate of a server that has been
+    # taking logins for a while. The first figure includes the JVM compiling the login path (a perf profile of the
+    # gateway 8-14 s into a login run had 24-30 % of its CPU in the JIT compiler threads); ocserv has no such phase,
+    # so for it the two rows differ by the host's drift only.
+    [ "$LOGIN_STEADY_WARMUP" -gt 0 ] && measure_logins "$s" logins_steady "$LOGIN_STEADY_WARMUP"
     # The same connects again once the server has served the login-rate run and had SETTLE seconds of quiet: the
     # gateway's login path is then JIT-compiled, as on a server that has been up for a while. Without the pause the
     # JVM's C2 compiler is still working through the login run's backlog (252 compilations during 10 connects right
@@ -308,7 +315,7 @@ measure_system() {
     measure_connects "$s" connect_warm "${OC_AUTH[@]}"
     measure_memory "$s"
   else
-    R[$s.logins]="n/a (loadclient missing)"; R[$s.mem_kb_session]="n/a (loadclient missing)"
+    R[$s.logins]="n/a (loadclient missing)"; R[$s.logins_steady]="n/a (loadclient missing)"; R[$s.mem_kb_session]="n/a (loadclient missing)"
   fi
   R[$s.idle_memory_kb]=${R[$s.mem_before]:-$(${s}_memory_kb)}
   "${s}_stop"
@@ -371,7 +378,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "- host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(ocserv --version 2>&1 | head -1); $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2); gateway on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), -Xms$GW_HEAP_MIN -Xmx$GW_HEAP; gateway commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s after LOGIN_WARMUP=${LOGIN_WARMUP}s of unmeasured logins, SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
+  echo "- DUR=${DUR}s per iperf3 run, CONNECTS=$CONNECTS, PINGS=$PINGS, LOGIN_CONCURRENCY=$LOGIN_CONCURRENCY, LOGIN_DUR=${LOGIN_DUR}s after LOGIN_WARMUP=${LOGIN_WARMUP}s of unmeasured logins (steady-state row: after LOGIN_STEADY_WARMUP=${LOGIN_STEADY_WARMUP}s more), SESSIONS=$SESSIONS; same ECDSA P-256 certificate for both; run took $(( $(date +%s) - T_START )) s"
   echo "- unmeasured warm-up before the measured runs: ${WARMUP}s iperf3 up and down through the DTLS tunnel and again through the TLS-only tunnel, both systems"
   echo "- warm connects: after the login-rate run and ${SETTLE}s of quiet, both systems"
   echo "- openconnect logs in to the gateway with --token-mode=oidc --http-auth=Bearer (one TLS connection, reference §2.1), to ocserv with a password"
@@ -405,6 +412,7 @@ mkdir -p "$(dirname "$OUT")"
   row "client start → DTLS established, median ms (after the login-rate run and a pause)" connect_warm_dtls "lower"
   row "… gateway, token without --http-auth=Bearer (9.01 reconnects once): tunnel up, median ms" connect_plain_up "lower"
   row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
+  [ "$LOGIN_STEADY_WARMUP" -gt 0 ] && row "logins/s, steady state (measured after $((LOGIN_WARMUP + LOGIN_DUR + LOGIN_STEADY_WARMUP)) s of login load)" logins_steady "higher"
   row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"
   row "… gateway only: live Java heap growth per idle session (after full GC), kB" heap_kb_session "lower"
   row "idle sessions established for the memory row" sessions "(count)"
@@ -412,7 +420,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Client tunnel MTU: gateway DTLS ${R[gateway.mtu_dtls]:-?} / TLS ${R[gateway.mtu_tls]:-?}, ocserv DTLS ${R[ocserv.mtu_dtls]:-?} / TLS ${R[ocserv.mtu_tls]:-?}."
   echo "Share of the gateway's packets that crossed DTLS during the DTLS runs: ${R[gateway.dtls_share]:-n/a}."
-  echo "Failed logins during the login-rate runs: gateway ${R[gateway.login_failures]:-n/a}, ocserv ${R[ocserv.login_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
+  echo "Failed logins during the login-rate runs: gateway ${R[gateway.logins_failures]:-n/a} + ${R[gateway.logins_steady_failures]:-n/a}, ocserv ${R[ocserv.logins_failures]:-n/a} + ${R[ocserv.logins_steady_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   echo "Connect samples after the login-rate run (ms): gateway ${R[gateway.connect_warm_all]:-n/a}; ocserv ${R[ocserv.connect_warm_all]:-n/a}."
   echo "Per alternating round: RTT added (ms) gateway ${R[gateway.rtt_round_list]:-n/a}, ocserv ${R[ocserv.rtt_round_list]:-n/a}; CPU per packet up / down (µs) gateway ${R[gateway.round_list_up]:-n/a}/ ${R[gateway.round_list_down]:-n/a}, ocserv ${R[ocserv.round_list_up]:-n/a}/ ${R[ocserv.round_list_down]:-n/a}."
