@@ -10,11 +10,13 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import org.junit.jupiter.api.Test;
 
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +42,51 @@ class SignatureVerifiersTest {
                 Base64URL.encode(signature));
         assertThat(tampered.verify(verifiers.createJWSVerifier(jws.getHeader(), (ECPublicKey) keys.getPublic())))
                 .isFalse();
+    }
+
+    @Test
+    void anEcKeyIsConvertedOnceAndItsConvertedFormIsReusedForEveryToken() throws Exception {
+        KeyPair keys = ecKeyPair();
+        ECPublicKey first = verifiers.bouncyCastleKey((ECPublicKey) keys.getPublic());
+        // nimbus makes a new JDK key object from the JWK for every token: an equal key, another object
+        ECPublicKey sameKeyAnotherObject = (ECPublicKey) KeyFactory.getInstance("EC")
+                .generatePublic(new X509EncodedKeySpec(keys.getPublic().getEncoded()));
+
+        assertThat(first.getClass().getName()).startsWith("org.bouncycastle.");
+        assertThat(first.getW()).isEqualTo(((ECPublicKey) keys.getPublic()).getW());
+        assertThat(verifiers.bouncyCastleKey(sameKeyAnotherObject)).isSameAs(first);
+        assertThat(verifiers.bouncyCastleKey(sameKeyAnotherObject)).isSameAs(first);
+        assertThat(verifiers.cachedKeys()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenSignedByAnotherKeyIsRefusedAfterAGoodKeyWasCached() throws Exception {
+        KeyPair good = ecKeyPair();
+        KeyPair other = ecKeyPair();
+        JWSObject signedByOther = new JWSObject(new JWSHeader(JWSAlgorithm.ES256), new Payload("{\"sub\":\"eve\"}"));
+        signedByOther.sign(new ECDSASigner((ECPrivateKey) other.getPrivate()));
+        JWSObject signedByGood = new JWSObject(new JWSHeader(JWSAlgorithm.ES256), new Payload("{\"sub\":\"al\"}"));
+        signedByGood.sign(new ECDSASigner((ECPrivateKey) good.getPrivate()));
+
+        assertThat(signedByGood.verify(verifiers.createJWSVerifier(signedByGood.getHeader(), good.getPublic()))).isTrue();
+        assertThat(signedByOther.verify(verifiers.createJWSVerifier(signedByOther.getHeader(), good.getPublic())))
+                .isFalse();
+        assertThat(signedByOther.verify(verifiers.createJWSVerifier(signedByOther.getHeader(), other.getPublic())))
+                .isTrue();
+    }
+
+    @Test
+    void theKeyCacheStaysBounded() throws Exception {
+        for (int i = 0; i < SignatureVerifiers.MAX_CACHED_KEYS + 5; i++) {
+            verifiers.bouncyCastleKey((ECPublicKey) ecKeyPair().getPublic());
+            assertThat(verifiers.cachedKeys()).isBetween(1, SignatureVerifiers.MAX_CACHED_KEYS);
+        }
+    }
+
+    private static KeyPair ecKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
     }
 
     @Test
