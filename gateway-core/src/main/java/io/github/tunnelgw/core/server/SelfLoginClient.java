@@ -7,6 +7,7 @@ import io.github.tunnelgw.core.net.Ipv4Address;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,6 +24,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,9 +44,17 @@ final class SelfLoginClient {
             <device-id>linux-64</device-id><group-access>https://localhost/</group-access></config-auth>
             """;
     private static final int MAX_HEAD = 16 * 1024;
+    /**
+     * The key exchange of the TLS handshake, in turn: P-256, which openconnect (GnuTLS) offers first, and X25519,
+     * which the JDK and BoringSSL clients offer first. The server's P-256 key exchange is code its ECDSA signing does
+     * not run (a variable-base point multiplication), so without it in the warm-up the first openconnect clients
+     * after a start had the JIT compiling it during their connects.
+     */
+    static final List<String> KEY_EXCHANGE_GROUPS = List.of("secp256r1", "x25519");
 
     private final SSLSocketFactory sockets;
     private final InetSocketAddress server;
+    private int logins;
 
     SelfLoginClient(X509Certificate serverCertificate, InetSocketAddress server) throws IOException {
         this.sockets = pinnedTo(serverCertificate);
@@ -67,11 +77,19 @@ final class SelfLoginClient {
     }
 
     void login(String token) throws IOException {
+        login(token, server);
+    }
+
+    /** One login at {@code server} instead of the warm-up listener (for tests against a fake server). */
+    void login(String token, InetSocketAddress server) throws IOException {
         try (SSLSocket socket = (SSLSocket) sockets.createSocket()) {
             socket.connect(server, TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             socket.setEnabledProtocols(new String[]{"TLSv1.3"});
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setNamedGroups(new String[]{KEY_EXCHANGE_GROUPS.get(logins++ % KEY_EXCHANGE_GROUPS.size())});
+            socket.setSSLParameters(parameters);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());

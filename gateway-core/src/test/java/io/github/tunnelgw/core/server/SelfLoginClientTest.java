@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -52,8 +54,30 @@ class SelfLoginClientTest {
                 .isInstanceOf(IOException.class).hasMessage("the login answer sets no webvpn cookie");
     }
 
+    @Test
+    void successiveLoginsTakeTurnsBetweenTheP256AndX25519KeyExchanges() throws Exception {
+        SelfLoginClient[] client = new SelfLoginClient[1];
+        String reachedHttp = "the init POST got 200, expected 401";
+        String twoHundred = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        // A server that takes only P-256: the first login gets through the handshake (and fails at the answer), the
+        // second offers X25519 alone and fails in the handshake, the third is P-256 again.
+        assertThatThrownBy(() -> loginAgainst(client, "secp256r1", twoHundred)).hasMessage(reachedHttp);
+        assertThatThrownBy(() -> loginAgainst(client, "secp256r1", twoHundred)).isInstanceOf(SSLException.class);
+        assertThatThrownBy(() -> loginAgainst(client, "secp256r1", twoHundred)).hasMessage(reachedHttp);
+        // And one that takes only X25519: the fourth login offers X25519.
+        assertThatThrownBy(() -> loginAgainst(client, "x25519", twoHundred)).hasMessage(reachedHttp);
+    }
+
     /** Runs one login against a server that writes {@code answers}, one per request, then closes. */
     private void loginAgainst(String... answers) throws Exception {
+        loginAgainst(new SelfLoginClient[1], null, answers);
+    }
+
+    /**
+     * The same with the client in {@code client[0]} (made there if null, kept for the next call) and a server that
+     * accepts only {@code serverGroup} for the key exchange (any if null).
+     */
+    private void loginAgainst(SelfLoginClient[] client, String serverGroup, String... answers) throws Exception {
         ServerCredentials credentials = SelfSignedCertificate.loadOrCreate(state, List.of());
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
@@ -65,6 +89,11 @@ class SelfLoginClientTest {
         tls.init(factory.getKeyManagers(), null, null);
         try (SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            if (serverGroup != null) {
+                SSLParameters parameters = server.getSSLParameters();
+                parameters.setNamedGroups(new String[]{serverGroup});
+                server.setSSLParameters(parameters);
+            }
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (SSLSocket socket = (SSLSocket) server.accept()) {
                     InputStream in = socket.getInputStream();
@@ -78,8 +107,11 @@ class SelfLoginClientTest {
                 }
             });
             try {
-                new SelfLoginClient(credentials.leaf(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                        server.getLocalPort())).login("a.b.c");
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                if (client[0] == null) {
+                    client[0] = new SelfLoginClient(credentials.leaf(), address);
+                }
+                client[0].login("a.b.c", address);
             } finally {
                 served.get();
             }
