@@ -13,15 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InternetChecksumTest {
     private final Random random = new Random(20261123);
 
-    /** RFC 1071 word by word, the plain way. */
     private static int reference(byte[] data, int offset, int length, long initial) {
-        long sum = initial;
-        for (int i = 0; i < length; i += 2) {
-            int high = data[offset + i] & 0xFF;
-            int low = i + 1 < length ? data[offset + i + 1] & 0xFF : 0;
-            sum += high << 8 | low;
-        }
-        return InternetChecksum.fold(sum);
+        return TestPackets.fold(TestPackets.sum(data, offset, length, initial));
     }
 
     @Test

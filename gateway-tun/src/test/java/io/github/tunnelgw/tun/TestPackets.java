@@ -84,7 +84,8 @@ final class TestPackets {
         return fold(sum(udp, 0, udpLength, pseudo)) == 0xFFFF;
     }
 
-    private static long sum(byte[] bytes, int offset, int length, long initial) {
+    /** RFC 1071 word by word, the plain way: the reference the production checksum is tested against. */
+    static long sum(byte[] bytes, int offset, int length, long initial) {
         long sum = initial;
         for (int i = 0; i < length; i += 2) {
             int high = bytes[offset + i] & 0xFF;
@@ -94,7 +95,7 @@ final class TestPackets {
         return sum;
     }
 
-    private static int fold(long sum) {
+    static int fold(long sum) {
         while (sum > 0xFFFF) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
