@@ -35,6 +35,7 @@ import java.util.Map;
  * ({@link DtlsSelfClient}); then DISCONNECT (logout) and close. Any other answer is an {@link IOException} naming the step.
  *
  * <p>It trusts exactly one certificate, the gateway's own, and talks only to the warm-up listener on loopback.
+ * Not thread-safe: the warm-up logs in from one thread, one login after the other.
  */
 final class SelfLoginClient {
     private static final int TIMEOUT_MILLIS = 5_000;
