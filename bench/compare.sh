@@ -226,12 +226,21 @@ gateway_dtls_share() { ip netns exec "$G" curl -s http://127.0.0.1:9410/metrics 
 
 # measure_connects SYSTEM KEY OPENCONNECT_ARGS...: CONNECTS connects; medians of start -> tunnel up and -> DTLS up.
 measure_connects() {
-  local s=$1 key=$2 k ups=() dtls=(); shift 2
+  local s=$1 key=$2 k ups=() dtls=() c0 c1 j0 j1; shift 2
+  # The server's CPU for the whole series, per connect (ocserv: main, sec-mod, live workers and the reaped ones),
+  # and for the gateway the part its JIT compiler threads took.
+  c0=$(cpu_ticks_reaped $("${s}_pids")); [ "$s" = gateway ] && j0=$(jit_ticks "$SRV_PID")
   for k in $(seq "$CONNECTS"); do
     oc_start "$W/$s/$key-$k.log" "$OC_INPUT" "$@" "https://$GW_OUTER_IP/"
     if oc_wait 1 20; then ups+=("$T_UP_MS"); dtls+=("$T_DTLS_MS"); else bench_log "$s $key $k: up=$T_UP_MS dtls=$T_DTLS_MS (incomplete)"; [ "$T_UP_MS" != n/a ] && ups+=("$T_UP_MS"); fi
     oc_stop
   done
+  c1=$(cpu_ticks_reaped $("${s}_pids"))
+  R[$s.${key}_cpu]=$(awk -v t=$((c1 - c0)) -v n="$CONNECTS" -v hz="$HZ" 'BEGIN { printf "%.1f", t * 1000 / hz / n }')
+  if [ "$s" = gateway ]; then
+    j1=$(jit_ticks "$SRV_PID")
+    R[$s.${key}_jit]=$(awk -v j=$((j1 - j0)) -v t=$((c1 - c0)) 'BEGIN { if (t > 0) printf "%.0f", j * 100 / t; else print "n/a" }')
+  fi
   R[$s.${key}_up]=$(printf '%s\n' "${ups[@]}" | grep . | median)
   R[$s.${key}_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median)
   R[$s.${key}_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
@@ -372,6 +381,7 @@ row() {  # label, key, better-direction
   local g=${R[gateway.$2]:-n/a} o=${R[ocserv.$2]:-n/a}
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$g" "$o" "$(ratio "$g" "$o")" "$3"
 }
+R[gateway.connect_jit_pair]="${R[gateway.connect_jit]:-n/a} / ${R[gateway.connect_warm_jit]:-n/a}"
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# gateway vs ocserv, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -411,6 +421,9 @@ mkdir -p "$(dirname "$OUT")"
   row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
   row "client start → DTLS established, median ms (after the login-rate run and a pause)" connect_warm_dtls "lower"
   row "… gateway, token without --http-auth=Bearer (9.01 reconnects once): tunnel up, median ms" connect_plain_up "lower"
+  row "server CPU per connect, ms (first connects after server start)" connect_cpu "lower"
+  row "server CPU per connect, ms (after the login-rate run and a pause)" connect_warm_cpu "lower"
+  row "… gateway only: share of that CPU in the JIT compiler threads, first / warm connects, %" connect_jit_pair "(info)"
   row "logins/s (TLS + auth + CONNECT, $LOGIN_CONCURRENCY concurrent)" logins "higher"
   [ "$LOGIN_STEADY_WARMUP" -gt 0 ] && row "logins/s, steady state (measured after $((LOGIN_WARMUP + LOGIN_DUR + LOGIN_STEADY_WARMUP)) s of login load)" logins_steady "higher"
   row "memory per idle session, kB (gateway RSS, ocserv PSS)" mem_kb_session "lower"

@@ -4,6 +4,21 @@ HZ=$(getconf CLK_TCK)
 # utime + stime (clock ticks) summed over the given PIDs; a PID that is gone counts 0.
 cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
 
+# The same plus the CPU time of the children each PID has reaped (fields 16 and 17): ocserv's main process forks a
+# worker per connection and reaps it when the client leaves, so a worker's time survives only in its parent's count.
+cpu_ticks_reaped() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
+
+# utime + stime (clock ticks) of a JVM's JIT compiler threads (C1 and C2, by thread name).
+jit_ticks() {
+  local t v s=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      *CompilerThre*) v=$(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null); s=$((s + ${v:-0})) ;;
+    esac
+  done
+  echo "$s"
+}
+
 # tun_packets NS REGEX: packets through the devices of namespace NS whose names match the regex, rx + tx summed.
 tun_packets() {
   ip netns exec "$1" cat /proc/net/dev | awk -v re="^($2)\$" 'NR > 2 { sub(/^ +/, ""); split($0, f, /[: ]+/); if (f[1] ~ re) s += f[3] + f[11] } END { print s + 0 }'
