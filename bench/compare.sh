@@ -153,25 +153,33 @@ ocserv_stop() {
 # UDP flood: datagrams the receiver got).
 iperf_measure() {
   local s=$1 tag=$2; shift 2
-  local pids t0 t1 p0 p1 s0 s1
+  local pids t0 t1 k0 k1 j0=0 j1=0 p0 p1 s0 s1
   pids=$(${s}_pids)
-  t0=$(cpu_ticks $pids); p0=$(client_tun_packets); s0=$(tun_packets "$G" "$TUN_RE")
+  [ "$s" = gateway ] && j0=$(jit_ticks "$SRV_PID")
+  t0=$(cpu_ticks $pids); k0=$(sys_ticks $pids); p0=$(client_tun_packets); s0=$(tun_packets "$G" "$TUN_RE")
   iperf_json "$W/$s/iperf-$tag.json" "$@"
-  t1=$(cpu_ticks $pids); p1=$(client_tun_packets); s1=$(tun_packets "$G" "$TUN_RE")
+  t1=$(cpu_ticks $pids); k1=$(sys_ticks $pids); p1=$(client_tun_packets); s1=$(tun_packets "$G" "$TUN_RE")
+  [ "$s" = gateway ] && j1=$(jit_ticks "$SRV_PID")
   # The UDP flood is offered faster than either server forwards it, so the client's tun counts datagrams the server
   # dropped, and the gateway's tun counts merged super-packets: the flood's packets are the datagrams the iperf3
   # server received. TCP: the client's tun, see client_tun_packets.
   local forwarded=$((p1 - p0))
   [ "$tag" = udp64 ] && forwarded=$(iperf_udp_received "$W/$s/iperf-$tag.json")
   R[$s.$tag.pkts]=$forwarded
-  R[$s.$tag.cpu_us_pkt]=$(awk -v t=$((t1 - t0)) -v p="$forwarded" -v hz="$HZ" 'BEGIN { if (p > 0) printf "%.2f", t * 1e6 / hz / p; else print "n/a" }')
+  R[$s.$tag.cpu_us_pkt]=$(per_packet_us $((t1 - t0)) "$forwarded")
+  R[$s.$tag.sys_us_pkt]=$(per_packet_us $((k1 - k0)) "$forwarded")
+  R[$s.$tag.user_us_pkt]=$(per_packet_us $((t1 - t0 - k1 + k0)) "$forwarded")
+  R[$s.$tag.jit_us_pkt]=$(per_packet_us $((j1 - j0)) "$forwarded")
   if [ "$tag" = udp64 ]; then
     R[$s.$tag]=$(iperf_udp_pps "$W/$s/iperf-$tag.json"); R[$s.$tag.offered]=$(iperf_udp_offered_pps "$W/$s/iperf-$tag.json")
   else
     R[$s.$tag]=$(iperf_tcp_mbps "$W/$s/iperf-$tag.json")
   fi
-  bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets at the client, $((s1 - s0)) on the server's tun, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet)"
+  bench_log "$s $tag: ${R[$s.$tag]} ($((p1 - p0)) packets at the client, $((s1 - s0)) on the server's tun, ${R[$s.$tag.cpu_us_pkt]} us CPU/packet: user ${R[$s.$tag.user_us_pkt]}, kernel ${R[$s.$tag.sys_us_pkt]}, JIT compiler threads ${R[$s.$tag.jit_us_pkt]})"
 }
+
+# per_packet_us TICKS PACKETS: CPU time per packet in µs, or n/a.
+per_packet_us() { awk -v t="$1" -v p="$2" -v hz="$HZ" 'BEGIN { if (p > 0) printf "%.2f", t * 1e6 / hz / p; else print "n/a" }'; }
 
 # measure_logins SYSTEM TAG WARMUP_S: the login rate over LOGIN_DUR seconds, after WARMUP_S seconds of the same load
 # that are not counted; into R[SYSTEM.TAG] and R[SYSTEM.TAG_failures].
@@ -357,6 +365,9 @@ measure_rounds() {
         iperf_measure "$s" "r$r.dtls_down" -R
         R[$s.round_list_up]+="${R[$s.r$r.dtls_up.cpu_us_pkt]} "
         R[$s.round_list_down]+="${R[$s.r$r.dtls_down.cpu_us_pkt]} "
+        R[$s.round_list_user_up]+="${R[$s.r$r.dtls_up.user_us_pkt]} "; R[$s.round_list_sys_up]+="${R[$s.r$r.dtls_up.sys_us_pkt]} "
+        R[$s.round_list_user_down]+="${R[$s.r$r.dtls_down.user_us_pkt]} "; R[$s.round_list_sys_down]+="${R[$s.r$r.dtls_down.sys_us_pkt]} "
+        R[$s.round_list_jit_up]+="${R[$s.r$r.dtls_up.jit_us_pkt]} "; R[$s.round_list_jit_down]+="${R[$s.r$r.dtls_down.jit_us_pkt]} "
         R[$s.round_list_mbps_up]+="${R[$s.r$r.dtls_up]} "
         R[$s.round_list_mbps_down]+="${R[$s.r$r.dtls_down]} "
       fi
@@ -367,6 +378,9 @@ measure_rounds() {
   local k
   for s in $SYSTEMS; do
     for k in rtt_round_list:rtt_rounds round_list_up:cpu_rounds_up round_list_down:cpu_rounds_down \
+             round_list_user_up:user_rounds_up round_list_sys_up:sys_rounds_up \
+             round_list_user_down:user_rounds_down round_list_sys_down:sys_rounds_down \
+             round_list_jit_up:jit_rounds_up round_list_jit_down:jit_rounds_down \
              round_list_mbps_up:mbps_rounds_up round_list_mbps_down:mbps_rounds_down; do
       [ -n "${R[$s.${k%%:*}]:-}" ] && R[$s.${k#*:}]=$(printf '%s\n' ${R[$s.${k%%:*}]} | grep -E '^[0-9.]+$' | median)
     done
@@ -382,6 +396,7 @@ row() {  # label, key, better-direction
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$g" "$o" "$(ratio "$g" "$o")" "$3"
 }
 R[gateway.connect_jit_pair]="${R[gateway.connect_jit]:-n/a} / ${R[gateway.connect_warm_jit]:-n/a}"
+R[gateway.jit_rounds_pair]="${R[gateway.jit_rounds_up]:-n/a} / ${R[gateway.jit_rounds_down]:-n/a}"
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# gateway vs ocserv, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -416,6 +431,11 @@ mkdir -p "$(dirname "$OUT")"
   row "iperf3 TCP down over DTLS, median of $ROUNDS alternating rounds of ${ROUND_DUR}s, Mbit/s" mbps_rounds_down "higher"
   row "server CPU per packet, TCP up DTLS, median of $ROUNDS alternating rounds, µs" cpu_rounds_up "lower"
   row "server CPU per packet, TCP down DTLS, median of $ROUNDS alternating rounds, µs" cpu_rounds_down "lower"
+  row "… of it in user space (utime), TCP up DTLS, median of the rounds, µs" user_rounds_up "lower"
+  row "… of it in the kernel (stime), TCP up DTLS, median of the rounds, µs" sys_rounds_up "lower"
+  row "… of it in user space (utime), TCP down DTLS, median of the rounds, µs" user_rounds_down "lower"
+  row "… of it in the kernel (stime), TCP down DTLS, median of the rounds, µs" sys_rounds_down "lower"
+  row "… gateway only: of the user time, in the JIT compiler threads, up / down, median of the rounds, µs" jit_rounds_pair "(info)"
   row "client start → tunnel up, median ms (first connects after server start)" connect_up "lower"
   row "client start → DTLS established, median ms (first connects after server start)" connect_dtls "lower"
   row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
