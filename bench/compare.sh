@@ -11,7 +11,8 @@
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      ROUNDS=3 ROUND_DUR=5 ROUND_WARMUP=5 (rounds alternating the systems for RTT, and for DTLS throughput and CPU per
 #        packet with ROUND_DUR-second iperf3 runs after ROUND_WARMUP seconds of unmeasured iperf3 each way; each round
-#        starts each system afresh and has its own routed baseline; 0 skips)
+#        starts each system afresh and has its own routed baseline; 0 skips)  ROUND_CONNECTS=5 (connects timed right
+#        after each round's start, before its RTT and iperf3 runs: first connects, alternating the systems; 0 skips)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
 #      GW_JAVA_OPTS="" (more JVM options for the gateway, e.g. a JFR recording:
@@ -20,7 +21,7 @@ set -uo pipefail   # no -e: a measurement that fails is reported as n/a, the run
 export LC_ALL=C
 DUR=${DUR:-10}; CONNECTS=${CONNECTS:-10}; PINGS=${PINGS:-100}; SESSIONS=${SESSIONS:-500}
 LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-8}; LOGIN_DUR=${LOGIN_DUR:-10}; GW_HEAP=${GW_HEAP:-512m}; GW_HEAP_MIN=${GW_HEAP_MIN:-64m}; WARMUP=${WARMUP:-3}
-SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; LOGIN_STEADY_WARMUP=${LOGIN_STEADY_WARMUP:-20}; ROUNDS=${ROUNDS:-3}; ROUND_DUR=${ROUND_DUR:-5}; ROUND_WARMUP=${ROUND_WARMUP:-5}
+SETTLE=${SETTLE:-5}; LOGIN_WARMUP=${LOGIN_WARMUP:-5}; LOGIN_STEADY_WARMUP=${LOGIN_STEADY_WARMUP:-20}; ROUNDS=${ROUNDS:-3}; ROUND_DUR=${ROUND_DUR:-5}; ROUND_WARMUP=${ROUND_WARMUP:-5}; ROUND_CONNECTS=${ROUND_CONNECTS:-5}
 SYSTEMS=${SYSTEMS:-"gateway ocserv"}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 LOADCLIENT=${LOADCLIENT:-$root/bench/loadclient/run.sh}
@@ -354,6 +355,12 @@ measure_rounds() {
       [ -n "${R[$s.failed]:-}" ] && continue
       base=$(routed_rtt)
       "${s}_start" || { bench_log "$s did not start for RTT round $r"; continue; }
+      if [ "$ROUND_CONNECTS" -gt 0 ]; then
+        CONNECTS=$ROUND_CONNECTS measure_connects "$s" "r$r.connect" "${OC_AUTH[@]}"
+        R[$s.round_connect_ups]+="$(sed -n 's|^up: \(.*\) / dtls: .*|\1|p' <<< "${R[$s.r$r.connect_all]}") "
+        R[$s.round_connect_dtls]+="$(sed -n 's|^up: .* / dtls: \(.*\)|\1|p' <<< "${R[$s.r$r.connect_all]}") "
+        R[$s.round_connect_cpus]+="${R[$s.r$r.connect_cpu]} "
+      fi
       oc_start "$W/$s/rtt-round-$r.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"
       if oc_wait 1 20; then
         sleep 1
@@ -381,6 +388,7 @@ measure_rounds() {
              round_list_user_up:user_rounds_up round_list_sys_up:sys_rounds_up \
              round_list_user_down:user_rounds_down round_list_sys_down:sys_rounds_down \
              round_list_jit_up:jit_rounds_up round_list_jit_down:jit_rounds_down \
+             round_connect_ups:connect_rounds_up round_connect_dtls:connect_rounds_dtls round_connect_cpus:connect_rounds_cpu \
              round_list_mbps_up:mbps_rounds_up round_list_mbps_down:mbps_rounds_down; do
       [ -n "${R[$s.${k%%:*}]:-}" ] && R[$s.${k#*:}]=$(printf '%s\n' ${R[$s.${k%%:*}]} | grep -E '^[0-9.]+$' | median)
     done
@@ -438,6 +446,9 @@ mkdir -p "$(dirname "$OUT")"
   row "… gateway only: of the user time, in the JIT compiler threads, up / down, median of the rounds, µs" jit_rounds_pair "(info)"
   row "client start → tunnel up, median ms (first connects after server start)" connect_up "lower"
   row "client start → DTLS established, median ms (first connects after server start)" connect_dtls "lower"
+  row "client start → tunnel up, median ms (first $ROUND_CONNECTS connects after the server's start in each of the $ROUNDS alternating rounds, pooled)" connect_rounds_up "lower"
+  row "client start → DTLS established, median ms (the same connects)" connect_rounds_dtls "lower"
+  row "server CPU per connect, ms (the same connects, median of the rounds)" connect_rounds_cpu "lower"
   row "client start → tunnel up, median ms (after the login-rate run and a pause)" connect_warm_up "lower"
   row "client start → DTLS established, median ms (after the login-rate run and a pause)" connect_warm_dtls "lower"
   row "… gateway, token without --http-auth=Bearer (9.01 reconnects once): tunnel up, median ms" connect_plain_up "lower"
