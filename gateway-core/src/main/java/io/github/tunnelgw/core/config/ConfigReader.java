@@ -155,8 +155,9 @@ final class ConfigReader {
 
     private static Warmup warmup(ConfigSection section) throws ConfigException {
         int logins = section.integer("logins", 300, 0, 100_000);
+        Duration maxDuration = section.duration("maxDuration", Duration.ofSeconds(5), ONE_SECOND, Duration.ofMinutes(5), false);
         section.rejectUnknownKeys();
-        return new Warmup(logins);
+        return new Warmup(logins, maxDuration);
     }
 
     private static Metrics metrics(ConfigSection section) throws ConfigException {

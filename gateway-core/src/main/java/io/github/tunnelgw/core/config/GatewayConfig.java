@@ -341,8 +341,10 @@ public record GatewayConfig(
      *
      * @param logins whole logins (TLS handshake, bearer challenge, token validation, CONNECT, CSTP frames, logout)
      *               over loopback, with a throw-away issuer and sessions that never reach the real registry; 0 skips
+     * @param maxDuration when the login warm-up stops even if it has not made {@code logins} yet (it makes at least
+     *                    one): the start-up time an operator is prepared to give it
      */
-    public record Warmup(int logins) {
+    public record Warmup(int logins, Duration maxDuration) {
     }
 
     /**

@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,8 +51,6 @@ import java.io.IOException;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
-    /** The login warm-up stops after this long whatever {@code warmup.logins} says; the ports are closed meanwhile. */
-    static final Duration WARMUP_BUDGET = Duration.ofSeconds(5);
     public static final String SERVER_NAME = "tunnelgw 0.1.0";
 
     private final EventLoopGroup bossGroup;
@@ -146,7 +143,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         try {
             ControlPathWarmup.Result result = ControlPathWarmup.run(config, tunnel, sslContext, certificate,
-                    config.warmup().logins(), WARMUP_BUDGET);
+                    config.warmup().logins(), config.warmup().maxDuration());
             log.info("login path warmed up: {} logins over loopback in {} ms, the last took {} µs",
                     result.logins(), result.elapsedMillis(), result.lastMicros());
         } catch (IOException e) {

@@ -63,6 +63,7 @@ class GatewayConfigTest {
               warmupHandshakes: 400         # 0..100000
             warmup:
               logins: 300                   # 0..100000
+              maxDuration: 5s               # 1s..5m, the most start-up time the login warm-up may take
             metrics:
               enabled: true
               listen: 127.0.0.1:9410
@@ -144,7 +145,7 @@ class GatewayConfigTest {
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
                 dtls: {maxHandshakes: 4096, warmupHandshakes: 0}
-                warmup: {logins: 7}
+                warmup: {logins: 7, maxDuration: 20s}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
         assertThat(config.listenAddress()).isEqualTo(IpLiteral.parse("192.0.2.10"));
@@ -175,6 +176,7 @@ class GatewayConfigTest {
         assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
         assertThat(config.dtls().warmupHandshakes()).isZero();
         assertThat(config.warmup().logins()).isEqualTo(7);
+        assertThat(config.warmup().maxDuration()).isEqualTo(java.time.Duration.ofSeconds(20));
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);
@@ -419,6 +421,9 @@ class GatewayConfigTest {
             {"warmup: {logins: -1}", "warmup.logins"},
             {"warmup: {logins: 100001}", "warmup.logins"},
             {"warmup: {logins: all}", "warmup.logins"},
+            {"warmup: {maxDuration: 0s}", "warmup.maxDuration"},
+            {"warmup: {maxDuration: 6m}", "warmup.maxDuration"},
+            {"warmup: {maxDuration: soon}", "warmup.maxDuration"},
             {"warmup: {handshakes: 3}", "warmup.handshakes"},
             {"metrics: {listen: 9410}", "metrics.listen"},
             {"metrics: {listen: 'localhost:9410'}", "metrics.listen"},

@@ -52,6 +52,25 @@ class ControlPathWarmupTest {
         }
     }
 
+    /** {@code warmup.maxDuration} bounds the start-up the login warm-up may take (it was a fixed 5 s). */
+    @Test
+    void theGatewayStopsItsWarmupAtTheConfiguredMaxDuration() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             TestGateway gateway = new TestGateway(state, "warmup: { logins: 100000, maxDuration: 1s }\n")) {
+            String line = logs.matching(m -> m.startsWith("login path warmed up")).getFirst().getFormattedMessage();
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile(": (\\d+) logins over loopback in (\\d+) ms").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as("logins made").isBetween(1, 99_999);
+            assertThat(Long.parseLong(m.group(2))).as("ms spent: up to the 1 s budget and the login under way then")
+                    .isBetween(1_000L, 3_999L);
+            try (RecordTlsClient client = gateway.client()) {
+                String cookie = ControlChannelTest.login(client, gateway.token("alice"));
+                assertThat(ControlChannelTest.openTunnel(client, cookie).status()).isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void theWarmupClientTrustsOnlyTheGatewaysOwnCertificate() throws Exception {
         GatewayConfig config = GatewayConfig.parse("network: 10.250.0.0/24\n", "test");
