@@ -253,6 +253,7 @@ measure_connects() {
   R[$s.${key}_up]=$(printf '%s\n' "${ups[@]}" | grep . | median)
   R[$s.${key}_dtls]=$(printf '%s\n' "${dtls[@]}" | grep . | median)
   R[$s.${key}_all]="up: ${ups[*]} / dtls: ${dtls[*]}"
+  R[$s.${key}_up_list]="${ups[*]}"; R[$s.${key}_dtls_list]="${dtls[*]}"
   R[$s.${key}_split]=$(connect_split "$W/$s/$key")
   bench_log "$s $key median: tunnel up ${R[$s.${key}_up]} ms, DTLS ${R[$s.${key}_dtls]} ms"
 }
@@ -357,8 +358,8 @@ measure_rounds() {
       "${s}_start" || { bench_log "$s did not start for RTT round $r"; continue; }
       if [ "$ROUND_CONNECTS" -gt 0 ]; then
         CONNECTS=$ROUND_CONNECTS measure_connects "$s" "r$r.connect" "${OC_AUTH[@]}"
-        R[$s.round_connect_ups]+="$(sed -n 's|^up: \(.*\) / dtls: .*|\1|p' <<< "${R[$s.r$r.connect_all]}") "
-        R[$s.round_connect_dtls]+="$(sed -n 's|^up: .* / dtls: \(.*\)|\1|p' <<< "${R[$s.r$r.connect_all]}") "
+        R[$s.round_connect_ups]+="${R[$s.r$r.connect_up_list]} "
+        R[$s.round_connect_dtls]+="${R[$s.r$r.connect_dtls_list]} "
         R[$s.round_connect_cpus]+="${R[$s.r$r.connect_cpu]} "
       fi
       oc_start "$W/$s/rtt-round-$r.log" "$OC_INPUT" "${OC_AUTH[@]}" "https://$GW_OUTER_IP/"

@@ -1,15 +1,19 @@
 # Measuring helpers for the bench scripts (sourced after topology.sh).
 HZ=$(getconf CLK_TCK)
 
-# utime + stime (clock ticks) summed over the given PIDs; a PID that is gone counts 0.
-cpu_ticks() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
+# stat_ticks EXPR PIDS...: the awk expression EXPR over fields of /proc/PID/stat (clock ticks), summed over the PIDs;
+# a PID that is gone counts 0.
+stat_ticks() { local e=$1 p s=0 t; shift; for p in "$@"; do t=$(awk "{ print $e }" "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
 
-# The system (kernel) share of that: stime only (clock ticks), same PIDs.
-sys_ticks() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
+# utime + stime.
+cpu_ticks() { stat_ticks '$14 + $15' "$@"; }
+
+# The system (kernel) share of that: stime only.
+sys_ticks() { stat_ticks '$15' "$@"; }
 
 # The same plus the CPU time of the children each PID has reaped (fields 16 and 17): ocserv's main process forks a
 # worker per connection and reaps it when the client leaves, so a worker's time survives only in its parent's count.
-cpu_ticks_reaped() { local p s=0 t; for p in "$@"; do t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + ${t:-0})); done; echo "$s"; }
+cpu_ticks_reaped() { stat_ticks '$14 + $15 + $16 + $17' "$@"; }
 
 # utime + stime (clock ticks) of a JVM's JIT compiler threads (C1 and C2, by thread name).
 jit_ticks() {

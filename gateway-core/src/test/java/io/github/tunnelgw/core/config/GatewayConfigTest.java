@@ -176,7 +176,7 @@ class GatewayConfigTest {
         assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
         assertThat(config.dtls().warmupHandshakes()).isZero();
         assertThat(config.warmup().logins()).isEqualTo(7);
-        assertThat(config.warmup().maxDuration()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(config.warmup().maxDuration()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);

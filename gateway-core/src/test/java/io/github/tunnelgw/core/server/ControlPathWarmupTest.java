@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,8 +60,7 @@ class ControlPathWarmupTest {
         try (LogCapture logs = LogCapture.start();
              TestGateway gateway = new TestGateway(state, "warmup: { logins: 100000, maxDuration: 1s }\n")) {
             String line = logs.matching(m -> m.startsWith("login path warmed up")).getFirst().getFormattedMessage();
-            java.util.regex.Matcher m = java.util.regex.Pattern
-                    .compile(": (\\d+) logins over loopback in (\\d+) ms").matcher(line);
+            Matcher m = Pattern.compile(": (\\d+) logins over loopback in (\\d+) ms").matcher(line);
             assertThat(m.find()).as(line).isTrue();
             assertThat(Integer.parseInt(m.group(1))).as("logins made").isBetween(1, 99_999);
             assertThat(Long.parseLong(m.group(2))).as("ms spent: up to the 1 s budget and the login under way then")
