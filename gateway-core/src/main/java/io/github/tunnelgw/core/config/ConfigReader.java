@@ -11,6 +11,7 @@ import io.github.tunnelgw.core.config.GatewayConfig.Timeouts;
 import io.github.tunnelgw.core.config.GatewayConfig.Tun;
 import io.github.tunnelgw.core.config.GatewayConfig.Warmup;
 import io.github.tunnelgw.auth.IssuerSettings;
+import io.github.tunnelgw.core.dtls.RecordCrypto;
 import io.github.tunnelgw.core.net.DnsName;
 import io.github.tunnelgw.core.net.IpLiteral;
 import io.github.tunnelgw.core.net.Ipv4Cidr;
@@ -149,8 +150,10 @@ final class ConfigReader {
     private static Dtls dtls(ConfigSection section) throws ConfigException {
         int maxHandshakes = section.integer("maxHandshakes", 64, 1, 4096);
         int warmupHandshakes = section.integer("warmupHandshakes", 400, 0, 100_000);
+        RecordCrypto recordCrypto = RecordCrypto.valueOf(section.choice("recordCrypto", RecordCrypto.AUTO.key(),
+                Arrays.stream(RecordCrypto.values()).map(RecordCrypto::key).toList()).toUpperCase(Locale.ROOT));
         section.rejectUnknownKeys();
-        return new Dtls(maxHandshakes, warmupHandshakes);
+        return new Dtls(maxHandshakes, warmupHandshakes, recordCrypto);
     }
 
     private static Warmup warmup(ConfigSection section) throws ConfigException {

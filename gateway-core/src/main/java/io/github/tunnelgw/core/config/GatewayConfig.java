@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.config;
 
+import io.github.tunnelgw.core.dtls.RecordCrypto;
 import io.github.tunnelgw.core.net.Ipv4Cidr;
 import io.github.tunnelgw.core.net.Ipv6Cidr;
 import java.io.IOException;
@@ -331,8 +332,9 @@ public record GatewayConfig(
      *                      completes, fails or times out)
      * @param warmupHandshakes DTLS handshakes the gateway runs against itself in memory before the DTLS port opens,
      *                      so that clients' handshakes run compiled code from the start; 0 skips the warm-up
+     * @param recordCrypto  which AES-GCM seals and opens the records: GnuTLS's (fast, needs libgnutls) or the JDK's
      */
-    public record Dtls(int maxHandshakes, int warmupHandshakes) {
+    public record Dtls(int maxHandshakes, int warmupHandshakes, RecordCrypto recordCrypto) {
     }
 
     /**

@@ -340,6 +340,10 @@ final class DtlsAssociation implements ClientRoute {
                 }
             } catch (IOException e) {
                 log.debug("{}: closing DTLS: {}", ticket, e.toString());
+            } finally {
+                if (records != null) {
+                    records.close(); // under the send lock, so no delivering thread is sealing now
+                }
             }
         }
     }

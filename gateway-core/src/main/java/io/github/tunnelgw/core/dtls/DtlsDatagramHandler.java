@@ -49,6 +49,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     private final DtlsDirectory directory;
     private final DtlsSettings settings;
     private final TlsCrypto crypto;
+    private final AeadEngine recordEngine;
     private final UplinkPath uplink;
     private final DataPlaneCounters counters;
     private final DTLSVerifier verifier;
@@ -68,11 +69,12 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     private SocketSender socketSender;
     private ScheduledFuture<?> tick;
 
-    DtlsDatagramHandler(DtlsDirectory directory, DtlsSettings settings, TlsCrypto crypto, UplinkPath uplink,
-                        DataPlaneCounters counters, int receiveLimit) {
+    DtlsDatagramHandler(DtlsDirectory directory, DtlsSettings settings, TlsCrypto crypto, AeadEngine recordEngine,
+                        UplinkPath uplink, DataPlaneCounters counters, int receiveLimit) {
         this.directory = directory;
         this.settings = settings;
         this.crypto = crypto;
+        this.recordEngine = recordEngine;
         this.uplink = uplink;
         this.counters = counters;
         this.verifier = new DTLSVerifier(crypto);
@@ -273,7 +275,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         DtlsHandshake handshake = new DtlsHandshake(ticket, peer, bridge, hello, now);
         handshakes.put(peer, handshake);
         ticket.pending = handshake;
-        OpenconnectPskServer server = new OpenconnectPskServer(crypto, ticket.psk);
+        OpenconnectPskServer server = new OpenconnectPskServer(crypto, ticket.psk, recordEngine);
         handshake.thread = Thread.ofVirtual().name("dtls-handshake").start(() -> {
             try {
                 DTLSTransport transport = bridge.accept(server, request);
@@ -293,7 +295,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             ticket.pending = null;
         }
         if (ticket.retired || !channel.isActive()) {
-            closeQuietly(transport);
+            closeQuietly(transport, records);
             return;
         }
         long now = System.nanoTime();
@@ -302,7 +304,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             association = new DtlsAssociation(ticket, handshake.hello, transport, records, handshake.bridge, uplink,
                     counters, now);
         } catch (IOException e) {
-            closeQuietly(transport);
+            closeQuietly(transport, records);
             failed(handshake, e);
             return;
         }
@@ -419,7 +421,10 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         };
     }
 
-    private static void closeQuietly(DTLSTransport transport) {
+    private static void closeQuietly(DTLSTransport transport, GcmRecordLayer records) {
+        if (records != null) {
+            records.close();
+        }
         try {
             transport.close();
         } catch (Exception ignored) {

@@ -46,7 +46,7 @@ final class DtlsHandshakeWarmup {
      *
      * @throws IOException if a handshake fails: the server side is broken, and clients would fail the same way
      */
-    static Result run(TlsCrypto crypto, int handshakes, Duration budget) throws IOException {
+    static Result run(TlsCrypto crypto, AeadEngine records, int handshakes, Duration budget) throws IOException {
         DTLSVerifier verifier = new DTLSVerifier(crypto);
         SecureRandom random = new SecureRandom();
         long start = System.nanoTime();
@@ -56,18 +56,19 @@ final class DtlsHandshakeWarmup {
         while (done < handshakes && (done == 0 || System.nanoTime() < deadline)) {
             byte[] psk = new byte[PskNegotiation.PSK_LENGTH];
             random.nextBytes(psk);
-            lastNanos = handshake(crypto, verifier, psk);
+            lastNanos = handshake(crypto, records, verifier, psk);
             done++;
         }
         return new Result(done, (System.nanoTime() - start) / 1_000_000, lastNanos / 1000);
     }
 
     /** One handshake; returns the server side's time from the verified ClientHello to its end. */
-    private static long handshake(TlsCrypto crypto, DTLSVerifier verifier, byte[] psk) throws IOException {
+    private static long handshake(TlsCrypto crypto, AeadEngine records, DTLSVerifier verifier, byte[] psk)
+            throws IOException {
         BlockingQueue<byte[]> toServer = new LinkedBlockingQueue<>();
         BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
         MemoryTransport serverEnd = new MemoryTransport(toServer, toClient);
-        OpenconnectPskServer server = new OpenconnectPskServer(crypto, psk);
+        OpenconnectPskServer server = new OpenconnectPskServer(crypto, psk, records);
         FutureTask<Long> serverSide = new FutureTask<>(() -> {
             DTLSRequest request = null;
             while (request == null) {
@@ -76,9 +77,11 @@ final class DtlsHandshakeWarmup {
             }
             long verified = System.nanoTime();
             new DTLSServerProtocol().accept(server, serverEnd, request).close();
-            if (server.recordLayer() == null) {
+            GcmRecordLayer layer = server.recordLayer();
+            if (layer == null) {
                 throw new IOException("the AES-GCM record layer was not set up");
             }
+            layer.close();
             return System.nanoTime() - verified;
         });
         Thread serverThread = Thread.ofVirtual().name("dtls-warmup").start(serverSide);

@@ -57,10 +57,12 @@ public final class DtlsServer implements AutoCloseable {
                                    UplinkPath uplink, DataPlaneCounters counters) throws InterruptedException {
         SecureRandom random = new SecureRandom();
         TlsCrypto crypto = new JcaTlsCryptoProvider().create(random);
-        warmUp(crypto, settings.warmupHandshakes());
+        AeadEngines.Selection records = AeadEngines.select(settings.recordCrypto());
+        warmUp(crypto, records.engine(), settings.warmupHandshakes());
         DtlsDirectory directory = new DtlsDirectory();
         int receiveLimit = Math.max(2048, settings.linkMtu());
-        DtlsDatagramHandler handler = new DtlsDatagramHandler(directory, settings, crypto, uplink, counters, receiveLimit);
+        DtlsDatagramHandler handler = new DtlsDatagramHandler(directory, settings, crypto, records.engine(), uplink,
+                counters, receiveLimit);
         Channel channel = new Bootstrap()
                 .group(group)
                 .channel(EpollDatagramChannel.class)
@@ -72,16 +74,17 @@ public final class DtlsServer implements AutoCloseable {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator((receiveLimit + 1) * RECEIVE_BATCH))
                 .handler(handler)
                 .bind(bindAddress).sync().channel();
-        log.info("DTLS listening on udp {}", channel.localAddress());
+        log.info("DTLS listening on udp {}; records sealed and opened with {} ({})", channel.localAddress(),
+                records.engine().description(), records.reason());
         return new DtlsServer(channel, directory, handler, settings, random);
     }
 
-    private static void warmUp(TlsCrypto crypto, int handshakes) {
+    private static void warmUp(TlsCrypto crypto, AeadEngine records, int handshakes) {
         if (handshakes == 0) {
             return;
         }
         try {
-            DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, handshakes, WARMUP_BUDGET);
+            DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, records, handshakes, WARMUP_BUDGET);
             log.info("DTLS handshake warmed up: {} handshakes in memory in {} ms, the last took {} µs",
                     result.handshakes(), result.elapsedMillis(), result.lastMicros());
         } catch (IOException e) {

@@ -9,13 +9,14 @@ import java.time.Duration;
  * @param maxHandshakes       concurrent DTLS handshakes allowed (each holds a virtual thread and a queue)
  * @param silenceBeforeFallback downlink goes back to CSTP when nothing valid arrived over DTLS for this long
  * @param warmupHandshakes    in-memory handshakes run before the port opens (see {@link DtlsHandshakeWarmup})
+ * @param recordCrypto        which AES-GCM seals and opens the records
  */
 public record DtlsSettings(Duration dpd, Duration keepalive, int linkMtu, int maxHandshakes,
-                           Duration silenceBeforeFallback, int warmupHandshakes) {
+                           Duration silenceBeforeFallback, int warmupHandshakes, RecordCrypto recordCrypto) {
     /** Settings derived from the tunnel's DPD: fall back after min(DPD, 10 s) of DTLS silence. */
     public static DtlsSettings of(Duration dpd, Duration keepalive, int linkMtu, int maxHandshakes,
-                                  int warmupHandshakes) {
+                                  int warmupHandshakes, RecordCrypto recordCrypto) {
         Duration fallback = dpd.compareTo(Duration.ofSeconds(10)) < 0 ? dpd : Duration.ofSeconds(10);
-        return new DtlsSettings(dpd, keepalive, linkMtu, maxHandshakes, fallback, warmupHandshakes);
+        return new DtlsSettings(dpd, keepalive, linkMtu, maxHandshakes, fallback, warmupHandshakes, recordCrypto);
     }
 }

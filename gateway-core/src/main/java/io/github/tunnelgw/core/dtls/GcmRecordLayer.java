@@ -5,14 +5,10 @@ import org.bouncycastle.tls.CipherSuite;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The DTLS 1.2 AES-GCM records (RFC 5288, RFC 6347) of an established association, sealed and opened here with the
- * JDK's AES-GCM (AES-NI, the same cipher Bouncy Castle's JCA crypto uses) instead of in Bouncy Castle's record
+ * {@link AeadEngine} of {@code dtls.recordCrypto} (GnuTLS, or the JDK's AES-GCM) instead of in Bouncy Castle's record
  * layer, which allocates 1.3–3 kB and copies each record several times (a profile of a DTLS transfer had ~18 % of
  * the gateway's CPU in it). Bouncy Castle still runs the handshake and everything that is not application data or
  * an alert in epoch 1 (a retransmitted Finished, for instance); this class takes over once the handshake is done,
@@ -40,26 +36,27 @@ final class GcmRecordLayer {
     private static final int SALT = 4;
     private static final int VERSION = 0xFEFD;
 
-    private final SecretKeySpec writeKey;
-    private final SecretKeySpec readKey;
     private final byte[] sealNonce = new byte[SALT + EXPLICIT_NONCE];
     private final byte[] openNonce = new byte[SALT + EXPLICIT_NONCE];
     private final byte[] sealAad = new byte[HEADER];
     private final byte[] openAad = new byte[HEADER];
-    private final Cipher sealer;
-    private final Cipher opener;
+    private final RecordAead sealer;
+    private final RecordAead opener;
     private long nextSequence = FIRST_SEQUENCE;
     private long highestOpened;
     private long openedBitmap = 1; // the client's Finished, epoch 1 sequence 0, was opened by Bouncy Castle
 
-    private GcmRecordLayer(byte[] writeKey, byte[] writeSalt, byte[] readKey, byte[] readSalt)
+    private GcmRecordLayer(AeadEngine engine, byte[] writeKey, byte[] writeSalt, byte[] readKey, byte[] readSalt)
             throws GeneralSecurityException {
-        this.writeKey = new SecretKeySpec(writeKey, "AES");
-        this.readKey = new SecretKeySpec(readKey, "AES");
         System.arraycopy(writeSalt, 0, sealNonce, 0, SALT);
         System.arraycopy(readSalt, 0, openNonce, 0, SALT);
-        this.sealer = Cipher.getInstance("AES/GCM/NoPadding");
-        this.opener = Cipher.getInstance("AES/GCM/NoPadding");
+        this.sealer = engine.newKey(writeKey);
+        try {
+            this.opener = engine.newKey(readKey);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            sealer.close();
+            throw e;
+        }
     }
 
     /** AES key length of the suites openconnect negotiates, or -1 for a suite this class does not handle. */
@@ -80,7 +77,17 @@ final class GcmRecordLayer {
      * The server's record layer from the key block ({@code client_write_key, server_write_key, client_write_IV,
      * server_write_IV}): it writes with the server's key and reads with the client's.
      */
-    static GcmRecordLayer forServer(int keyLength, byte[] keyBlock) throws GeneralSecurityException {
+    static GcmRecordLayer forServer(AeadEngine engine, int keyLength, byte[] keyBlock) throws GeneralSecurityException {
+        return fromKeyBlock(engine, keyLength, keyBlock, true);
+    }
+
+    /** Mirror image, for a test client: writes with the client's key and reads with the server's. */
+    static GcmRecordLayer forClient(AeadEngine engine, int keyLength, byte[] keyBlock) throws GeneralSecurityException {
+        return fromKeyBlock(engine, keyLength, keyBlock, false);
+    }
+
+    private static GcmRecordLayer fromKeyBlock(AeadEngine engine, int keyLength, byte[] keyBlock, boolean server)
+            throws GeneralSecurityException {
         if (keyBlock.length != keyBlockLength(keyLength)) {
             throw new IllegalArgumentException("key block of " + keyBlock.length + " bytes for " + keyLength + "-byte keys");
         }
@@ -89,18 +96,18 @@ final class GcmRecordLayer {
         byte[] clientSalt = Arrays.copyOfRange(keyBlock, 2 * keyLength, 2 * keyLength + SALT);
         byte[] serverSalt = Arrays.copyOfRange(keyBlock, 2 * keyLength + SALT, 2 * keyLength + 2 * SALT);
         try {
-            return new GcmRecordLayer(serverKey, serverSalt, clientKey, clientSalt);
+            return server ? new GcmRecordLayer(engine, serverKey, serverSalt, clientKey, clientSalt)
+                    : new GcmRecordLayer(engine, clientKey, clientSalt, serverKey, serverSalt);
         } finally {
             Arrays.fill(clientKey, (byte) 0);
             Arrays.fill(serverKey, (byte) 0);
         }
     }
 
-    /** Mirror image, for a test client: writes with the client's key and reads with the server's. */
-    static GcmRecordLayer forClient(int keyLength, byte[] keyBlock) throws GeneralSecurityException {
-        GcmRecordLayer server = forServer(keyLength, keyBlock);
-        return new GcmRecordLayer(server.readKey.getEncoded(), Arrays.copyOf(server.openNonce, SALT),
-                server.writeKey.getEncoded(), Arrays.copyOf(server.sealNonce, SALT));
+    /** Forgets both keys (native memory is freed at once); sealing and opening fail afterwards. */
+    void close() {
+        sealer.close();
+        opener.close();
     }
 
     /**
@@ -120,10 +127,9 @@ final class GcmRecordLayer {
         putLong(sealNonce, SALT, epochAndSequence);
         writeAad(sealAad, type, epochAndSequence, length);
         try {
-            sealer.init(Cipher.ENCRYPT_MODE, writeKey, new GCMParameterSpec(TAG * 8, sealNonce));
-            sealer.updateAAD(sealAad);
-            return HEADER + EXPLICIT_NONCE + sealer.doFinal(plain, offset, length, record, HEADER + EXPLICIT_NONCE);
-        } catch (GeneralSecurityException e) {
+            return HEADER + EXPLICIT_NONCE + sealer.seal(sealNonce, sealAad, plain, offset, length, record,
+                    HEADER + EXPLICIT_NONCE);
+        } catch (IllegalStateException e) {
             throw new IOException("AES-GCM seal failed: " + e.getMessage(), e);
         }
     }
@@ -167,12 +173,11 @@ final class GcmRecordLayer {
         writeAad(openAad, type, epochAndSequence, ciphertext - TAG);
         int opened;
         try {
-            opener.init(Cipher.DECRYPT_MODE, readKey, new GCMParameterSpec(TAG * 8, openNonce));
-            opener.updateAAD(openAad);
-            opened = opener.doFinal(datagram, offset + HEADER + EXPLICIT_NONCE, ciphertext, plain, 0);
-        } catch (AEADBadTagException e) {
+            opened = opener.open(openNonce, openAad, datagram, offset + HEADER + EXPLICIT_NONCE, ciphertext, plain, 0);
+        } catch (IllegalStateException closed) {
             return -1;
-        } catch (GeneralSecurityException e) {
+        }
+        if (opened < 0) {
             return -1;
         }
         markOpened(sequence);

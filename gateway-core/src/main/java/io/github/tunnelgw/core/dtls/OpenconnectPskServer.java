@@ -28,10 +28,13 @@ final class OpenconnectPskServer extends PSKTlsServer {
     /** Far above any message of a PSK handshake (no certificates), far below BC's default. */
     static final int MAX_HANDSHAKE_MESSAGE = 2048;
 
+    private final AeadEngine records;
     private volatile GcmRecordLayer recordLayer;
 
-    OpenconnectPskServer(TlsCrypto crypto, byte[] psk) {
+    /** @param records the engine of the {@link GcmRecordLayer} that takes the records over after the handshake */
+    OpenconnectPskServer(TlsCrypto crypto, byte[] psk, AeadEngine records) {
         super(crypto, new SessionPsk(psk));
+        this.records = records;
     }
 
     @Override
@@ -71,7 +74,7 @@ final class OpenconnectPskServer extends PSKTlsServer {
         byte[] keyBlock = master.deriveUsingPRF(parameters.getPRFAlgorithm(), ExporterLabel.key_expansion, seed,
                 GcmRecordLayer.keyBlockLength(keyLength)).extract();
         try {
-            recordLayer = GcmRecordLayer.forServer(keyLength, keyBlock);
+            recordLayer = GcmRecordLayer.forServer(records, keyLength, keyBlock);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up AES-GCM records: " + e.getMessage(), e);
         } finally {

@@ -105,7 +105,8 @@ final class ControlPathWarmup {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             if (!config.disableUdpConnections()) {
                 dtls = DtlsServer.start(loop, new InetSocketAddress(loopback, 0), DtlsSettings.of(tunnel.dpd(),
-                        tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0), dropAll, counters);
+                        tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0, config.dtls().recordCrypto()),
+                        dropAll, counters);
             }
             ControlServices services = new ControlServices(tokens, tokenThreads, sessions, tunnel, dropAll, counters,
                     new GatewayMetrics(), config.timeouts().auth(), Optional.ofNullable(dtls));

@@ -120,7 +120,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(),
-                            config.dtls().warmupHandshakes()),
+                            config.dtls().warmupHandshakes(), config.dtls().recordCrypto()),
                     uplink, counters);
         }
         // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).

@@ -15,7 +15,7 @@ class DtlsHandshakeWarmupTest {
     @Test
     void completesTheRequestedHandshakesThroughTheCookieExchangeAndTheGatewaysServer() throws Exception {
         // Each handshake only counts if the server side accepted it and set up GcmRecordLayer's keys.
-        DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, 12, Duration.ofMinutes(1));
+        DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, JdkAead.ENGINE, 12, Duration.ofMinutes(1));
 
         assertThat(result.handshakes()).isEqualTo(12);
         assertThat(result.lastMicros()).isPositive();
@@ -24,7 +24,7 @@ class DtlsHandshakeWarmupTest {
 
     @Test
     void stopsWhenItsBudgetIsSpentButAlwaysRunsOneHandshake() throws Exception {
-        DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, 100_000, Duration.ZERO);
+        DtlsHandshakeWarmup.Result result = DtlsHandshakeWarmup.run(crypto, JdkAead.ENGINE, 100_000, Duration.ZERO);
 
         assertThat(result.handshakes()).isEqualTo(1);
     }

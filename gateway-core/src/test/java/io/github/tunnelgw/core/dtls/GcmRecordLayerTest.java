@@ -9,19 +9,24 @@ import org.bouncycastle.tls.CipherSuite;
 import org.junit.jupiter.api.Test;
 
 /**
- * The record format, the replay window and tampering, between a server layer and its mirror image. Interoperation
- * with real peers is in DtlsChannelTest (Bouncy Castle's client) and OpenconnectDtlsIT (openconnect's GnuTLS).
+ * The record format, the replay window and tampering, between a server layer and its mirror image, for each pair of
+ * engines (see the subclasses). Interoperation with real peers is in DtlsChannelTest (Bouncy Castle's client) and
+ * OpenconnectDtlsIT (openconnect's GnuTLS).
  */
-class GcmRecordLayerTest {
+abstract class GcmRecordLayerTest {
     static final int KEY = GcmRecordLayer.keyLength(CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384);
 
     final byte[] keyBlock = keyBlock();
     final GcmRecordLayer server;
     final GcmRecordLayer client;
 
-    GcmRecordLayerTest() throws Exception {
-        server = GcmRecordLayer.forServer(KEY, keyBlock);
-        client = GcmRecordLayer.forClient(KEY, keyBlock);
+    GcmRecordLayerTest(AeadEngine serverEngine, AeadEngine clientEngine) throws Exception {
+        server = GcmRecordLayer.forServer(serverEngine, KEY, keyBlock);
+        client = GcmRecordLayer.forClient(clientEngine, KEY, keyBlock);
+    }
+
+    static AeadEngine gnutls() throws GnutlsLibrary.UnavailableException {
+        return GnutlsAead.engine(GnutlsLibrary.load(GnutlsLibrary.SONAME));
     }
 
     static byte[] keyBlock() {
@@ -57,7 +62,7 @@ class GcmRecordLayerTest {
         assertThat(GcmRecordLayer.keyLength(CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256)).isEqualTo(16);
         assertThat(GcmRecordLayer.keyLength(CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256)).isEqualTo(-1);
         assertThat(GcmRecordLayer.keyBlockLength(32)).isEqualTo(72);
-        assertThatThrownBy(() -> GcmRecordLayer.forServer(16, keyBlock)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GcmRecordLayer.forServer(JdkAead.ENGINE, 16, keyBlock)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -138,5 +143,15 @@ class GcmRecordLayerTest {
         assertThat(open(client, record, into)).isEqualTo(2);
         record[0] = 23; // the type is authenticated
         assertThat(open(client, record, into)).isEqualTo(-1);
+    }
+
+    @Test
+    void aClosedLayerNeitherSealsNorOpens() throws Exception {
+        byte[] record = seal(client, GcmRecordLayer.APPLICATION_DATA, plain(10, 0));
+        server.close();
+        server.close();
+        assertThat(open(server, record, new byte[64])).isEqualTo(-1);
+        assertThatThrownBy(() -> seal(server, GcmRecordLayer.APPLICATION_DATA, plain(10, 0)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
     }
 }

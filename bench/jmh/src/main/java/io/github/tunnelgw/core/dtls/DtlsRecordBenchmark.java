@@ -59,12 +59,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  * <li>{@code seal}: BC's {@link DTLSTransport#send} on the client side: record header, AES-256-GCM encryption, the
- *     datagram copied into memory. The bare record-layer cost of one encryption.</li>
+ *     datagram copied into memory. The bare record-layer cost of one encryption (Bouncy Castle's, whatever
+ *     {@code recordCrypto} says).</li>
  * <li>{@code downlinkDeliver}: {@link DtlsAssociation#deliver}, the production downlink: writability, data stamp,
- *     copy into the association's buffer, BC seal, {@link DatagramBridge#send} ({@link SocketSender}: copy into the
+ *     copy into the association's buffer, seal ({@link GcmRecordLayer} with the {@code recordCrypto} engine), {@link DatagramBridge#send} ({@link SocketSender}: copy into the
  *     thread's direct scratch buffer and one {@code sendto} system call on loopback).</li>
  * <li>{@code sealThenReceive}: the client seals one record ({@code seal}) and the production uplink takes it:
- *     {@link DtlsAssociation#receive(ByteBuf, long)} (copy in, BC decrypt and replay check, route preference, data
+ *     {@link DtlsAssociation#receive(ByteBuf, long)} (copy in, decrypt and replay check, route preference, data
  *     stamp, counters, {@link UplinkPath#forward} to an in-memory egress). BC refuses a replayed record, so every
  *     operation needs a fresh one; decryption is about {@code sealThenReceive - seal}.</li>
  * </ul>
@@ -80,6 +81,10 @@ public class DtlsRecordBenchmark {
 
     @Param({"64", "1400"})
     public int packetSize;
+
+    /** {@code dtls.recordCrypto} of the server side: GnuTLS's AES-GCM or the JDK's. */
+    @Param({"gnutls", "jdk"})
+    public String recordCrypto;
 
     private final DataPlaneCounters counters = new DataPlaneCounters();
     private final Fixtures.CountingEgress egress = new Fixtures.CountingEgress();
@@ -115,7 +120,9 @@ public class DtlsRecordBenchmark {
         DatagramBridge bridge = new DatagramBridge(channel, socket, peer, Math.max(2048, LINK_MTU), DATAGRAM_LIMIT);
         clientSide.server = bridge;
 
-        OpenconnectPskServer pskServer = new OpenconnectPskServer(crypto, psk);
+        AeadEngine records = AeadEngines.select(RecordCrypto.valueOf(recordCrypto.toUpperCase(java.util.Locale.ROOT)))
+                .engine();
+        OpenconnectPskServer pskServer = new OpenconnectPskServer(crypto, psk, records);
         FutureTask<DTLSTransport> accept = new FutureTask<>(() -> bridge.accept(pskServer, null));
         Thread.ofPlatform().name("dtls-bench-handshake").start(accept);
         OpenconnectLikePskClient pskClient = new OpenconnectLikePskClient(crypto, psk);

@@ -1,0 +1,72 @@
+package io.github.tunnelgw.core.dtls;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+
+/**
+ * AES-GCM through the JDK's {@code Cipher} (AES-NI intrinsics), available everywhere. Its price is per record: the
+ * {@code init} a new nonce needs builds the mode's state again (about 0.4 µs and a few hundred bytes of garbage per
+ * record here, see docs/benchmarks.md), which is why {@link GnutlsAead} is preferred where GnuTLS is installed.
+ */
+final class JdkAead implements RecordAead {
+    static final AeadEngine ENGINE = new AeadEngine() {
+        @Override
+        public String description() {
+            return "the JDK's AES-GCM (" + Runtime.version() + ")";
+        }
+
+        @Override
+        public RecordAead newKey(byte[] key) throws GeneralSecurityException {
+            return new JdkAead(key);
+        }
+    };
+
+    private final SecretKeySpec key;
+    private final Cipher cipher;
+    private boolean closed;
+
+    private JdkAead(byte[] key) throws GeneralSecurityException {
+        this.key = new SecretKeySpec(key, "AES");
+        this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    }
+
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        checkOpen();
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(in, inOffset, length, out, outOffset);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM seal failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        checkOpen();
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(in, inOffset, length, out, outOffset);
+        } catch (AEADBadTagException e) {
+            return -1;
+        } catch (GeneralSecurityException e) {
+            return -1; // a length the mode refuses (shorter than the tag, no room in out): not an authentic record
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("record key closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
