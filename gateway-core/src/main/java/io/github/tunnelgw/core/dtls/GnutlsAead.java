@@ -96,19 +96,11 @@ final class GnutlsAead implements RecordAead {
     public synchronized int seal(byte[] nonceBytes, byte[] aadBytes, byte[] plain, int offset, int length,
                                  byte[] record, int recordOffset) {
         prepare(nonceBytes, aadBytes, plain, offset, length, length + TAG);
-        int result;
-        try {
-            result = (int) gnutls.encrypt.invokeExact(handle, nonce, (long) NONCE, aad, (long) AAD, (long) TAG, in,
-                    (long) length, out, outLength);
-        } catch (Throwable e) {
-            throw new IllegalStateException("gnutls_aead_cipher_encrypt failed", e);
-        }
+        int result = call(gnutls.encrypt, length);
         if (result < 0) {
             throw new IllegalStateException("gnutls_aead_cipher_encrypt: " + gnutls.describe(result));
         }
-        int sealed = (int) outLength.get(JAVA_LONG, 0);
-        MemorySegment.copy(out, JAVA_BYTE, 0, record, recordOffset, sealed);
-        return sealed;
+        return copyOut(record, recordOffset);
     }
 
     @Override
@@ -119,19 +111,26 @@ final class GnutlsAead implements RecordAead {
             return -1;
         }
         prepare(nonceBytes, aadBytes, ciphertext, offset, length, length);
-        int result;
-        try {
-            result = (int) gnutls.decrypt.invokeExact(handle, nonce, (long) NONCE, aad, (long) AAD, (long) TAG, in,
-                    (long) length, out, outLength);
-        } catch (Throwable e) {
-            throw new IllegalStateException("gnutls_aead_cipher_decrypt failed", e);
-        }
-        if (result < 0) {
+        if (call(gnutls.decrypt, length) < 0) {
             return -1; // GNUTLS_E_DECRYPTION_FAILED: the tag does not match
         }
-        int opened = (int) outLength.get(JAVA_LONG, 0);
-        MemorySegment.copy(out, JAVA_BYTE, 0, plain, plainOffset, opened);
-        return opened;
+        return copyOut(plain, plainOffset);
+    }
+
+    /** {@code gnutls_aead_cipher_encrypt} or {@code _decrypt}: same parameters, {@code in} to {@code out}. */
+    private int call(MethodHandle function, int length) {
+        try {
+            return (int) function.invokeExact(handle, nonce, (long) NONCE, aad, (long) AAD, (long) TAG, in,
+                    (long) length, out, outLength);
+        } catch (Throwable e) {
+            throw new IllegalStateException("GnuTLS AEAD call failed", e);
+        }
+    }
+
+    private int copyOut(byte[] destination, int offset) {
+        int produced = (int) outLength.get(JAVA_LONG, 0);
+        MemorySegment.copy(out, JAVA_BYTE, 0, destination, offset, produced);
+        return produced;
     }
 
     /** Copies the call's inputs into native memory; {@code outLength} is set to the room in {@code out}. */

@@ -1,6 +1,5 @@
 package io.github.tunnelgw.core.dtls;
 
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,11 +34,8 @@ final class JdkAead implements RecordAead {
 
     @Override
     public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        checkOpen();
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
+            return crypt(Cipher.ENCRYPT_MODE, nonce, aad, in, inOffset, length, out, outOffset);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM seal failed: " + e.getMessage(), e);
         }
@@ -47,16 +43,19 @@ final class JdkAead implements RecordAead {
 
     @Override
     public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        checkOpen();
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
-        } catch (AEADBadTagException e) {
-            return -1;
+            return crypt(Cipher.DECRYPT_MODE, nonce, aad, in, inOffset, length, out, outOffset);
         } catch (GeneralSecurityException e) {
-            return -1; // a length the mode refuses (shorter than the tag, no room in out): not an authentic record
+            return -1; // a bad tag, or a length the mode refuses (shorter than the tag, no room in out)
         }
+    }
+
+    private int crypt(int mode, byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out,
+                      int outOffset) throws GeneralSecurityException {
+        checkOpen();
+        cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+        cipher.updateAAD(aad);
+        return cipher.doFinal(in, inOffset, length, out, outOffset);
     }
 
     private void checkOpen() {

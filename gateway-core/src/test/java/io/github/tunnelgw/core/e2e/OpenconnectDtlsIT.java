@@ -92,6 +92,8 @@ class OpenconnectDtlsIT {
 
             assertThat(run.dtlsEstablished()).as(run.diagnostics()).isTrue();
             assertThat(run.output()).contains("(DTLS1.2)-(PSK)-(AES-256-GCM)");
+            assertThat(fixture.gateway().log()).as("dtls.recordCrypto auto, with GnuTLS installed")
+                    .contains("records sealed and opened with GnuTLS 3.");
             assertThat(Integer.parseInt(connect.get("INTERNAL_IP4_MTU")))
                     .as("tunnel MTU: the MTU probe was echoed, so the client kept the computed value")
                     .isEqualTo(DTLS_TUNNEL_MTU);
@@ -161,6 +163,35 @@ class OpenconnectDtlsIT {
             assertThat(run.interrupt()).as(run.diagnostics()).isZero();
         }
         fixture.metrics().awaitSessionsAndLeases(0, 0, METRICS_SETTLE);
+    }
+
+    /** The fallback engine, for hosts without GnuTLS: the same records, both ways, with openconnect's GnuTLS. */
+    @Test
+    @Order(3)
+    void theJdkRecordCipherCarriesTransfersBothWays(TestInfo test) {
+        try (GatewayFixture jdk = GatewayFixture.start("OpenconnectDtlsIT-jdk-records",
+                (directory, topology, cleanup) -> "dtls: { recordCrypto: jdk }\n")) {
+            assertThat(jdk.gateway().log()).contains("records sealed and opened with the JDK's AES-GCM");
+            String token = jdk.issuer().mint("dtls-dave", TOKEN_TTL);
+            OpenconnectClient client = jdk.client(test.getTestMethod().orElseThrow().getName());
+            try (OpenconnectRun run = client.connect("jdk-records", ClientLogin.token(token))) {
+                run.awaitTunnelUp();
+                assertThat(run.dtlsEstablished()).as(run.diagnostics()).isTrue();
+                PrometheusSamples before = jdk.metrics().scrape();
+                TransferResult upload = TcpTransfer.run(jdk.topology(), directory(test), SINK_PORT + 20,
+                        TLS_TRANSFER_BYTES);
+                TransferResult download = TcpTransfer.download(jdk.topology(), directory(test), SINK_PORT + 30,
+                        TLS_TRANSFER_BYTES);
+                PrometheusSamples after = jdk.metrics().scrape();
+                assertThat(upload.receivedSha256()).isEqualTo(upload.sentSha256());
+                assertThat(download.receivedSha256()).isEqualTo(download.sentSha256());
+                assertThat(download.receivedBytes()).isEqualTo(TLS_TRANSFER_BYTES);
+                assertThat(dtlsBytes(after, "up") - dtlsBytes(before, "up")).isGreaterThan(0.8 * TLS_TRANSFER_BYTES);
+                assertThat(dtlsBytes(after, "down") - dtlsBytes(before, "down"))
+                        .isGreaterThan(0.8 * TLS_TRANSFER_BYTES);
+                assertThat(run.interrupt()).as(run.diagnostics()).isZero();
+            }
+        }
     }
 
     @Test
