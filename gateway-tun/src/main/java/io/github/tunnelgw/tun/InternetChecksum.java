@@ -2,6 +2,8 @@ package io.github.tunnelgw.tun;
 
 import io.netty.buffer.ByteBuf;
 
+import java.nio.ByteBuffer;
+
 /** The ones'-complement sum of RFC 1071, over 16-bit big-endian words. */
 final class InternetChecksum {
     private static final long LOW_HALF = 0xFFFF_FFFFL;
@@ -10,14 +12,36 @@ final class InternetChecksum {
     }
 
     /**
-     * Adds the bytes to {@code initial} without folding; an odd last byte counts as its word's high half.
+     * Adds the bytes to {@code initial} without folding; an odd last byte counts as its word's high half. For headers:
+     * a {@code ByteBuf} access goes through Netty's accessibility and bounds checks each time (on JDK 25 Netty runs
+     * without {@code Unsafe}), so payloads are summed with {@link #sum(ByteBuffer, int, int, long)}.
+     */
+    static long sum(ByteBuf buf, int offset, int length, long initial) {
+        long sum = initial;
+        int i = offset;
+        int end = offset + length;
+        for (; i + 4 <= end; i += 4) {
+            sum += buf.getUnsignedInt(i);
+        }
+        for (; i + 2 <= end; i += 2) {
+            sum += buf.getUnsignedShort(i);
+        }
+        if (i < end) {
+            sum += buf.getUnsignedByte(i) << 8;
+        }
+        return sum;
+    }
+
+    /**
+     * The same sum over a big-endian NIO buffer's bytes from {@code offset} (absolute), for payloads: a direct
+     * {@code ByteBuffer}'s {@code getLong} compiles to a plain load (a profile of a DTLS download had 15 % of the
+     * gateway's CPU in this loop when it read a {@code ByteBuf}).
      *
      * <p>Sixteen bytes a step in two interleaved sums, so that one addition need not wait for the other; each 64-bit
      * word is added as its two 32-bit halves, so neither sum can overflow within 64 KB. Ones'-complement addition does
-     * not care how the words are grouped. (A buffer's NIO view would be faster still, but a pooled buffer makes a new
-     * view object the first time it is asked for one, i.e. once per packet.)
+     * not care how the words are grouped.
      */
-    static long sum(ByteBuf buf, int offset, int length, long initial) {
+    static long sum(ByteBuffer buf, int offset, int length, long initial) {
         long a = initial;
         long b = 0;
         int i = offset;
@@ -33,13 +57,13 @@ final class InternetChecksum {
             a += (v >>> 32) + (v & LOW_HALF);
         }
         for (; i + 4 <= end; i += 4) {
-            b += buf.getUnsignedInt(i);
+            b += buf.getInt(i) & LOW_HALF;
         }
         for (; i + 2 <= end; i += 2) {
-            a += buf.getUnsignedShort(i);
+            a += buf.getShort(i) & 0xFFFF;
         }
         if (i < end) {
-            b += buf.getUnsignedByte(i) << 8;
+            b += (buf.get(i) & 0xFF) << 8;
         }
         return a + b;
     }

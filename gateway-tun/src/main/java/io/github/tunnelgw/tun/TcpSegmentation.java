@@ -3,6 +3,8 @@ package io.github.tunnelgw.tun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.nio.ByteBuffer;
+
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +30,15 @@ final class TcpSegmentation {
      * headers longer than the packet) or a buffer could not be allocated
      */
     static int split(ByteBuf packet, int segmentSize, ByteBufAllocator alloc, int headroom, Consumer<ByteBuf> sink) {
+        return split(packet, packet.nioBuffer(0, packet.writerIndex()), segmentSize, alloc, headroom, sink);
+    }
+
+    /**
+     * @param bytes the packet's memory as a big-endian NIO buffer with the same indices (the tun reader's own read
+     *              buffer), for summing the payloads fast without a view object per packet
+     */
+    static int split(ByteBuf packet, ByteBuffer bytes, int segmentSize, ByteBufAllocator alloc, int headroom,
+                     Consumer<ByteBuf> sink) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();
         if (length < 40 || (packet.getUnsignedByte(at) >>> 4) != 4 || packet.getUnsignedByte(at + 9) != 6
@@ -72,7 +83,9 @@ final class TcpSegmentation {
             out.setByte(tcp + 13, segmentFlags);
             out.setShort(tcp + 16, 0);
             long pseudo = InternetChecksum.sum(out, ip + 12, 8, 6 + tcpHeader + size);
-            out.setShort(tcp + 16, ~InternetChecksum.fold(InternetChecksum.sum(out, tcp, tcpHeader + size, pseudo)));
+            long header = InternetChecksum.sum(out, tcp, tcpHeader, pseudo);
+            // The payload starts a whole number of 32-bit words after the TCP header, so its words line up.
+            out.setShort(tcp + 16, ~InternetChecksum.fold(InternetChecksum.sum(bytes, at + headers + offset, size, header)));
             sink.accept(out);
         }
         return segments;
@@ -85,12 +98,17 @@ final class TcpSegmentation {
      * @return false if the positions lie outside the packet (left untouched)
      */
     static boolean completeChecksum(ByteBuf packet, int start, int offset) {
+        return completeChecksum(packet, packet.nioBuffer(0, packet.writerIndex()), start, offset);
+    }
+
+    /** @param bytes as for {@link #split(ByteBuf, ByteBuffer, int, ByteBufAllocator, int, Consumer)} */
+    static boolean completeChecksum(ByteBuf packet, ByteBuffer bytes, int start, int offset) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();
         if (start < 0 || offset < 0 || start + offset + 2 > length) {
             return false;
         }
-        int checksum = ~InternetChecksum.fold(InternetChecksum.sum(packet, at + start, length - start, 0)) & 0xFFFF;
+        int checksum = ~InternetChecksum.fold(InternetChecksum.sum(bytes, at + start, length - start, 0)) & 0xFFFF;
         boolean udp = (packet.getUnsignedByte(at) >>> 4) == 4 && packet.getUnsignedByte(at + 9) == 17;
         // In UDP a checksum of 0 means "none"; a computed 0 is sent as its other form, 0xFFFF (RFC 768).
         packet.setShort(at + start + offset, checksum == 0 && udp ? 0xFFFF : checksum);

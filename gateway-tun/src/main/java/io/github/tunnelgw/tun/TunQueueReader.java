@@ -60,6 +60,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     private final Consumer<ByteBuf> sink;
     private final Pass pass;
     private final ByteBuf readBuffer;
+    /** readBuffer's memory as NIO, same indices: payload checksums read it without a view object per packet. */
+    private final ByteBuffer readBytes;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -94,7 +96,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         // With offloads a read may be a 64 KB super-packet. Plain JDK memory: freed by the GC with the reader, so
         // close() needs no hand-off to the event loop that may still be reading into it.
         int readLimit = queue.readHeadroom() > 0 ? TunQueue.MAX_PACKET : maxPacket;
-        this.readBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(queue.readHeadroom() + readLimit));
+        this.readBytes = ByteBuffer.allocateDirect(queue.readHeadroom() + readLimit);
+        this.readBuffer = Unpooled.wrappedBuffer(readBytes.duplicate());
     }
 
     /** Registers the queue with an epoll event loop and starts reading; waits until it is registered. */
@@ -176,7 +179,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
             int header = readAt - VirtioNetHeader.LENGTH;
             int gsoType = VirtioNetHeader.gsoType(packet, header);
             if (gsoType == VirtioNetHeader.GSO_TCPV4) {
-                if (TcpSegmentation.split(packet, VirtioNetHeader.gsoSize(packet, header), alloc, headroom, sink) == 0) {
+                if (TcpSegmentation.split(packet, readBytes, VirtioNetHeader.gsoSize(packet, header), alloc, headroom,
+                        sink) == 0) {
                     errors.increment();
                 }
                 return;
@@ -186,7 +190,7 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
                 return;
             }
             if ((VirtioNetHeader.flags(packet, header) & VirtioNetHeader.F_NEEDS_CSUM) != 0
-                    && !TcpSegmentation.completeChecksum(packet, VirtioNetHeader.checksumStart(packet, header),
+                    && !TcpSegmentation.completeChecksum(packet, readBytes, VirtioNetHeader.checksumStart(packet, header),
                             VirtioNetHeader.checksumOffset(packet, header))) {
                 errors.increment();
                 return;

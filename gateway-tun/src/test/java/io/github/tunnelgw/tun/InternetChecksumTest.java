@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,8 @@ class InternetChecksumTest {
         CompositeByteBuf composite = Unpooled.compositeBuffer()
                 .addComponent(true, Unpooled.wrappedBuffer(data, 0, 701))
                 .addComponent(true, Unpooled.wrappedBuffer(data, 701, data.length - 701));
+        ByteBuffer directNio = ByteBuffer.allocateDirect(data.length).put(data);
+        ByteBuffer heapNio = ByteBuffer.wrap(data.clone());
         try {
             for (int offset = 0; offset < 9; offset++) {
                 for (int length = 0; length + offset <= data.length; length += 1 + length / 7) {
@@ -40,6 +43,10 @@ class InternetChecksumTest {
                             .as("unpooled direct, offset %d, length %d", offset, length).isEqualTo(expected);
                     assertThat(InternetChecksum.fold(InternetChecksum.sum(composite, offset, length, initial)))
                             .as("composite, offset %d, length %d", offset, length).isEqualTo(expected);
+                    assertThat(InternetChecksum.fold(InternetChecksum.sum(directNio, offset, length, initial)))
+                            .as("direct NIO, offset %d, length %d", offset, length).isEqualTo(expected);
+                    assertThat(InternetChecksum.fold(InternetChecksum.sum(heapNio, offset, length, initial)))
+                            .as("heap NIO, offset %d, length %d", offset, length).isEqualTo(expected);
                 }
             }
         } finally {
@@ -57,6 +64,8 @@ class InternetChecksumTest {
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(ones.length).writeBytes(ones);
         try {
             assertThat(InternetChecksum.fold(InternetChecksum.sum(buf, 0, ones.length, 0xFFFF_FFFFL)))
+                    .isEqualTo(reference(ones, 0, ones.length, 0xFFFF_FFFFL));
+            assertThat(InternetChecksum.fold(InternetChecksum.sum(ByteBuffer.wrap(ones), 0, ones.length, 0xFFFF_FFFFL)))
                     .isEqualTo(reference(ones, 0, ones.length, 0xFFFF_FFFFL));
         } finally {
             buf.release();

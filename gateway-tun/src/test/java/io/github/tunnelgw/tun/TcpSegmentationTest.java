@@ -6,8 +6,10 @@ import static io.github.tunnelgw.tun.TestPackets.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +61,21 @@ class TcpSegmentationTest {
             assertThat(flags & ACK).isEqualTo(ACK);
             assertThat(TestPackets.headerChecksumVerifies(s)).isTrue();
             assertThat(TestPackets.tcpChecksumVerifies(s)).as("segment %d", i).isTrue();
+        }
+    }
+
+    /** As the tun reader calls it: the packet after a virtio-net header in its read buffer, read through a NIO view. */
+    @Test
+    void aPacketBehindAHeaderInASharedBufferIsSummedAtItsOwnOffset() {
+        ByteBuf packet = superPacket(2500, ACK);
+        ByteBuffer memory = ByteBuffer.allocateDirect(10 + packet.readableBytes());
+        memory.put(10, ByteBufUtil.getBytes(packet)); // bytes 0..9 stand for the virtio-net header
+        ByteBuf readBuffer = Unpooled.wrappedBuffer(memory.duplicate()).readerIndex(10);
+
+        assertThat(TcpSegmentation.split(readBuffer, memory, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add))
+                .isEqualTo(3);
+        for (ByteBuf segment : out) {
+            assertThat(TestPackets.tcpChecksumVerifies(segment)).isTrue();
         }
     }
 
