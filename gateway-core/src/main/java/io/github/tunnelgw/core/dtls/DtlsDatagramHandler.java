@@ -57,7 +57,6 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
 
     // Event loop only.
     private final Map<InetSocketAddress, DtlsAssociation> byPeer = new HashMap<>();
-    /** The latest association per client IP, the only candidate when a datagram arrives from a new port. */
     /**
      * The associations of each client address, newest last, for NAT rebinding: many phones share one address behind a
      * carrier-grade NAT, and a record from a new port is tried against each of them (at most

@@ -17,6 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * gateway runs without it (see {@link AeadEngines}). The per-record calls are bound as critical: they are short, do
  * not call back into Java, and so need no thread-state transition.
  */
+@SuppressWarnings("restricted") // binding native code is this class's job; bin/gateway enables native access
 final class GnutlsLibrary {
     static final String SONAME = "libgnutls.so.30";
     /** The oldest release with {@code gnutls_aead_cipher_init} and its encrypt and decrypt calls. */
