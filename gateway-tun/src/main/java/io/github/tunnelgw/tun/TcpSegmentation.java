@@ -26,16 +26,10 @@ final class TcpSegmentation {
      * Cuts the IPv4/TCP super-packet at the reader index into segments of {@code segmentSize} payload bytes (the
      * last may be shorter) and hands each, in a new buffer with {@code headroom} free bytes in front, to the sink.
      *
-     * @return the number of segments handed on; fewer than the packet holds if it is malformed (not IPv4/TCP, or
-     * headers longer than the packet) or a buffer could not be allocated
-     */
-    static int split(ByteBuf packet, int segmentSize, ByteBufAllocator alloc, int headroom, Consumer<ByteBuf> sink) {
-        return split(packet, packet.nioBuffer(0, packet.writerIndex()), segmentSize, alloc, headroom, sink);
-    }
-
-    /**
      * @param bytes the packet's memory as a big-endian NIO buffer with the same indices (the tun reader's own read
      *              buffer), for summing the payloads fast without a view object per packet
+     * @return the number of segments handed on; fewer than the packet holds if it is malformed (not IPv4/TCP, or
+     * headers longer than the packet) or a buffer could not be allocated
      */
     static int split(ByteBuf packet, ByteBuffer bytes, int segmentSize, ByteBufAllocator alloc, int headroom,
                      Consumer<ByteBuf> sink) {
@@ -95,13 +89,9 @@ final class TcpSegmentation {
      * Fills in a checksum the kernel left partial ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}): the field at
      * {@code start + offset} holds the pseudo-header sum; the checksum covers everything from {@code start}.
      *
+     * @param bytes as for {@link #split(ByteBuf, ByteBuffer, int, ByteBufAllocator, int, Consumer)}
      * @return false if the positions lie outside the packet (left untouched)
      */
-    static boolean completeChecksum(ByteBuf packet, int start, int offset) {
-        return completeChecksum(packet, packet.nioBuffer(0, packet.writerIndex()), start, offset);
-    }
-
-    /** @param bytes as for {@link #split(ByteBuf, ByteBuffer, int, ByteBufAllocator, int, Consumer)} */
     static boolean completeChecksum(ByteBuf packet, ByteBuffer bytes, int start, int offset) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();

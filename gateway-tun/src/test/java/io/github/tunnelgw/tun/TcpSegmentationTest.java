@@ -37,11 +37,21 @@ class TcpSegmentationTest {
         return Unpooled.wrappedBuffer(TestPackets.tcp(SERVER, CLIENT, 5201, 40000, 7_000, 99, flags, TIMESTAMPS, payload));
     }
 
+    /** Splits a packet that sits alone in its buffer, read through a view of that buffer. */
+    private int split(ByteBuf packet, int segmentSize, int headroom) {
+        return TcpSegmentation.split(packet, packet.nioBuffer(0, packet.writerIndex()), segmentSize,
+                PooledByteBufAllocator.DEFAULT, headroom, out::add);
+    }
+
+    private static boolean completeChecksum(ByteBuf packet, int start, int offset) {
+        return TcpSegmentation.completeChecksum(packet, packet.nioBuffer(0, packet.writerIndex()), start, offset);
+    }
+
     @Test
     void cutsIntoSegmentsWithTheirOwnLengthsSequencesIdsAndChecksums() {
         ByteBuf packet = superPacket(2500, ACK | PSH | FIN | CWR);
 
-        int n = TcpSegmentation.split(packet, 1000, PooledByteBufAllocator.DEFAULT, 16, out::add);
+        int n = split(packet, 1000, 16);
 
         assertThat(n).isEqualTo(3);
         assertThat(out).hasSize(3);
@@ -83,7 +93,7 @@ class TcpSegmentationTest {
     void aPacketNoLongerThanOneSegmentComesOutAsOne() {
         ByteBuf packet = superPacket(600, ACK);
 
-        assertThat(TcpSegmentation.split(packet, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add)).isEqualTo(1);
+        assertThat(split(packet, 1000, 0)).isEqualTo(1);
 
         assertThat(out.get(0).readableBytes()).isEqualTo(packet.readableBytes());
         assertThat(TestPackets.tcpChecksumVerifies(out.get(0))).isTrue();
@@ -97,10 +107,10 @@ class TcpSegmentationTest {
         badTcpHeader.setByte(20 + 12, 0xF0); // a 60-byte TCP header...
         badTcpHeader.writerIndex(70);        // ...in a 70-byte packet
 
-        assertThat(TcpSegmentation.split(udp, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add)).isZero();
-        assertThat(TcpSegmentation.split(truncated, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add)).isZero();
-        assertThat(TcpSegmentation.split(badTcpHeader, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add)).isZero();
-        assertThat(TcpSegmentation.split(superPacket(100, ACK), 0, PooledByteBufAllocator.DEFAULT, 0, out::add)).isZero();
+        assertThat(split(udp, 1000, 0)).isZero();
+        assertThat(split(truncated, 1000, 0)).isZero();
+        assertThat(split(badTcpHeader, 1000, 0)).isZero();
+        assertThat(split(superPacket(100, ACK), 0, 0)).isZero();
         assertThat(out).isEmpty();
     }
 
@@ -111,7 +121,7 @@ class TcpSegmentationTest {
         packet.setShort(36, InternetChecksum.fold(InternetChecksum.sum(packet, 12, 8, 6 + tcpLength)));
         assertThat(TestPackets.tcpChecksumVerifies(packet)).as("partial before").isFalse();
 
-        assertThat(TcpSegmentation.completeChecksum(packet, 20, 16)).isTrue();
+        assertThat(completeChecksum(packet, 20, 16)).isTrue();
 
         assertThat(TestPackets.tcpChecksumVerifies(packet)).isTrue();
     }
@@ -129,7 +139,7 @@ class TcpSegmentationTest {
         packet.setShort(28, word);
         assertThat(InternetChecksum.fold(InternetChecksum.sum(packet, 20, 16, 0))).isEqualTo(0xFFFF);
 
-        assertThat(TcpSegmentation.completeChecksum(packet, 20, 6)).isTrue();
+        assertThat(completeChecksum(packet, 20, 6)).isTrue();
 
         assertThat(packet.getUnsignedShort(26)).isEqualTo(0xFFFF);
     }
@@ -139,8 +149,8 @@ class TcpSegmentationTest {
         ByteBuf packet = superPacket(10, ACK);
         ByteBuf before = packet.copy();
 
-        assertThat(TcpSegmentation.completeChecksum(packet, 20, packet.readableBytes())).isFalse();
-        assertThat(TcpSegmentation.completeChecksum(packet, -1, 16)).isFalse();
+        assertThat(completeChecksum(packet, 20, packet.readableBytes())).isFalse();
+        assertThat(completeChecksum(packet, -1, 16)).isFalse();
 
         assertThat(packet).isEqualTo(before);
         before.release();
