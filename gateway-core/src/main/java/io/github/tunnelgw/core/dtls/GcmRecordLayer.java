@@ -25,7 +25,7 @@ import java.util.Arrays;
 final class GcmRecordLayer {
     static final int HEADER = 13;
     static final int EXPLICIT_NONCE = 8;
-    static final int TAG = 16;
+    static final int TAG = RecordAead.TAG;
     /** Bytes a record adds to its plaintext. */
     static final int OVERHEAD = HEADER + EXPLICIT_NONCE + TAG;
     static final int APPLICATION_DATA = 23;
