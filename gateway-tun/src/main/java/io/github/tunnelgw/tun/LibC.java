@@ -15,6 +15,10 @@ final class LibC {
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int AF_UNIX = 1;
+    static final int SOCK_SEQPACKET = 5;
+    static final int SHUT_RDWR = 2;
     static final int AF_INET = 2;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
@@ -46,6 +50,10 @@ final class LibC {
     static native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int socketpair(int domain, int type, int protocol, int[] pair) throws LastErrorException;
+
+    static native int shutdown(int fd, int how) throws LastErrorException;
 
     /** Moves the calling thread (not the process) into the namespace behind {@code fd}. */
     static native int setns(int fd, int nstype) throws LastErrorException;

@@ -159,8 +159,9 @@ final class ConfigReader {
     private static Warmup warmup(ConfigSection section) throws ConfigException {
         int logins = section.integer("logins", 300, 0, 100_000);
         Duration maxDuration = section.duration("maxDuration", Duration.ofSeconds(5), ONE_SECOND, Duration.ofMinutes(5), false);
+        int packets = section.integer("packets", 40_000, 0, 1_000_000);
         section.rejectUnknownKeys();
-        return new Warmup(logins, maxDuration);
+        return new Warmup(logins, maxDuration, packets);
     }
 
     private static Metrics metrics(ConfigSection section) throws ConfigException {

@@ -345,8 +345,10 @@ public record GatewayConfig(
      *               over loopback, with a throw-away issuer and sessions that never reach the real registry; 0 skips
      * @param maxDuration when the login warm-up stops even if it has not made {@code logins} yet (it makes at least
      *                    one): the start-up time an operator is prepared to give it
+     * @param packets     packets sent through the packet paths (DTLS, uplink, a packet pipe standing in for the tun
+     *                    device, downlink) and answered, after the logins; 0 skips
      */
-    public record Warmup(int logins, Duration maxDuration) {
+    public record Warmup(int logins, Duration maxDuration, int packets) {
     }
 
     /**

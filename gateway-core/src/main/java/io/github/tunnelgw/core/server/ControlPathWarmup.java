@@ -4,10 +4,12 @@ import io.github.tunnelgw.auth.DevelopmentIssuer;
 import io.github.tunnelgw.auth.IssuerRouter;
 import io.github.tunnelgw.core.config.GatewayConfig;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
+import io.github.tunnelgw.core.dataplane.DownlinkPath;
 import io.github.tunnelgw.core.dataplane.RouteTable;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
 import io.github.tunnelgw.core.dtls.DtlsServer;
 import io.github.tunnelgw.core.dtls.DtlsSettings;
+import io.github.tunnelgw.core.edge.QueueEdge;
 import io.github.tunnelgw.core.http.ControlChannelInitializer;
 import io.github.tunnelgw.core.http.ControlServices;
 import io.github.tunnelgw.core.metrics.GatewayMetrics;
@@ -16,8 +18,10 @@ import io.github.tunnelgw.core.session.LeasePool;
 import io.github.tunnelgw.core.session.SessionCookies;
 import io.github.tunnelgw.core.session.SessionRegistry;
 import io.github.tunnelgw.core.tunnel.TunnelParameters;
+import io.github.tunnelgw.tun.PacketPipe;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.ssl.SslContext;
@@ -60,8 +64,15 @@ final class ControlPathWarmup {
     private static final String ISSUER = "https://warmup.invalid/";
     private static final String AUDIENCE = "gateway-warmup";
 
-    /** What a warm-up did; {@code lastMicros} is the duration of its last login, as its client saw it. */
-    record Result(int logins, long elapsedMillis, long lastMicros) {
+    /** The data-path phase stops after this long even if it has not sent all its packets (a slow or busy host). */
+    static final Duration DATA_BUDGET = Duration.ofSeconds(3);
+
+    /**
+     * What a warm-up did; {@code lastMicros} is the duration of its last login, as its client saw it; the packets are
+     * those of the data-path phase, sent by its client and come back to it.
+     */
+    record Result(int logins, long elapsedMillis, long lastMicros, int packetsSent, int packetsReceived,
+                  long dataMillis) {
     }
 
     private ControlPathWarmup() {
@@ -74,8 +85,18 @@ final class ControlPathWarmup {
      */
     static Result run(GatewayConfig config, TunnelParameters tunnel, SslContext tls, X509Certificate certificate,
                       int logins, Duration budget) throws IOException {
+        return run(config, tunnel, tls, certificate, logins, budget, 0);
+    }
+
+    /**
+     * The same, then a data-path phase: one more login whose DTLS channel carries {@code packets} packets to the
+     * private edge's reflector and back ({@link WarmupTraffic}), for at most {@link #DATA_BUDGET}.
+     */
+    static Result run(GatewayConfig config, TunnelParameters tunnel, SslContext tls, X509Certificate certificate,
+                      int logins, Duration budget, int packets) throws IOException {
         // On a thread of its own name, so that the set-up of its private listeners is silenced too.
-        FutureTask<Result> warmup = new FutureTask<>(() -> runHere(config, tunnel, tls, certificate, logins, budget));
+        FutureTask<Result> warmup = new FutureTask<>(
+                () -> runHere(config, tunnel, tls, certificate, logins, budget, packets));
         Thread thread = Thread.ofPlatform().name(THREAD_PREFIX + "-client").start(warmup);
         try {
             return warmup.get();
@@ -90,31 +111,43 @@ final class ControlPathWarmup {
     }
 
     private static Result runHere(GatewayConfig config, TunnelParameters tunnel, SslContext tls,
-                                  X509Certificate certificate, int logins, Duration budget) throws IOException {
+                                  X509Certificate certificate, int logins, Duration budget, int packets)
+            throws IOException {
         DevelopmentIssuer issuer = DevelopmentIssuer.inMemory(ISSUER, AUDIENCE);
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX),
                 EpollIoHandler.newFactory());
         ExecutorService tokenThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(THREAD_PREFIX + "-token-", 0).factory());
-        SessionRegistry sessions = privateRegistry(config);
+        LeasePool pool = new LeasePool(config.network());
+        RouteTable routes = new RouteTable(pool.capacity(), pool::indexOf);
+        SessionRegistry sessions = privateRegistry(config, pool, routes);
         IssuerRouter tokens = new IssuerRouter(List.of(new IssuerRouter.Route(Set.of(ISSUER), issuer.validator())));
         DtlsServer dtls = null;
+        PacketPipe pipe = null;
+        QueueEdge edge = null;
         try (AutoCloseable quiet = WarmupLogSilencer.install(THREAD_PREFIX)) {
             DataPlaneCounters counters = new DataPlaneCounters();
-            UplinkPath dropAll = new UplinkPath((packet, queueHint) -> true, counters);
+            // The gateway's own packet paths, between the private listeners and a pipe whose far end answers.
+            pipe = PacketPipe.open(THREAD_PREFIX + "-pipe");
+            PacketReflector.start(pipe, THREAD_PREFIX + "-reflector");
+            edge = new QueueEdge(List.of(pipe.queue()), tunnel.linkMtu(), pipe.toString());
+            UplinkPath uplink = new UplinkPath(edge.egress().batching(), counters);
             InetAddress loopback = InetAddress.getLoopbackAddress();
             if (!config.disableUdpConnections()) {
                 dtls = DtlsServer.start(loop, new InetSocketAddress(loopback, 0), DtlsSettings.of(tunnel.dpd(),
                         tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0, config.dtls().recordCrypto()),
-                        dropAll, counters);
+                        uplink, counters);
             }
-            ControlServices services = new ControlServices(tokens, tokenThreads, sessions, tunnel, dropAll, counters,
+            edge.start(dtls != null ? new DownlinkPath(routes, counters, dtls.sendPass())
+                    : new DownlinkPath(routes, counters), dtls != null ? dtls.eventLoop() : (IoEventLoop) loop.next());
+            ControlServices services = new ControlServices(tokens, tokenThreads, sessions, tunnel, uplink, counters,
                     new GatewayMetrics(), config.timeouts().auth(), Optional.ofNullable(dtls));
             Channel listener = GatewayServer.controlBootstrap(loop, loop, new ControlChannelInitializer(tls, services))
                     .bind(new InetSocketAddress(loopback, 0)).sync().channel();
             try {
-                return logInRepeatedly(new SelfLoginClient(certificate, (InetSocketAddress) listener.localAddress()),
-                        issuer, logins, budget);
+                SelfLoginClient client = new SelfLoginClient(certificate, (InetSocketAddress) listener.localAddress());
+                Result result = logInRepeatedly(client, issuer, logins, budget);
+                return packets == 0 || dtls == null ? result : pumpPackets(client, issuer, packets, result);
             } finally {
                 listener.close().syncUninterruptibly();
             }
@@ -128,19 +161,36 @@ final class ControlPathWarmup {
         } finally {
             sessions.endAll(EndReason.SERVER_TERMINATED);
             tokens.close();
+            if (edge != null) {
+                edge.close();
+            }
             if (dtls != null) {
                 dtls.close();
             }
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             tokenThreads.shutdownNow();
+            if (pipe != null) {
+                pipe.close(); // after the loop that read its queue has stopped; ends the reflector
+            }
         }
     }
 
-    private static SessionRegistry privateRegistry(GatewayConfig config) {
-        LeasePool pool = new LeasePool(config.network());
-        return new SessionRegistry(pool, new RouteTable(pool.capacity(), pool::indexOf),
-                new SessionCookies(new SecureRandom()), System::nanoTime, config.timeouts().cookie(),
-                config.timeouts().session());
+    private static SessionRegistry privateRegistry(GatewayConfig config, LeasePool pool, RouteTable routes) {
+        return new SessionRegistry(pool, routes, new SessionCookies(new SecureRandom()), System::nanoTime,
+                config.timeouts().cookie(), config.timeouts().session());
+    }
+
+    private static Result pumpPackets(SelfLoginClient client, DevelopmentIssuer issuer, int packets, Result logins)
+            throws IOException {
+        long start = System.nanoTime();
+        WarmupTraffic traffic = new WarmupTraffic(packets, start + DATA_BUDGET.toNanos());
+        try {
+            client.login(issuer.mint("warmup-data", Duration.ofMinutes(5)), traffic);
+        } catch (IOException e) {
+            throw new IOException("data-path warm-up failed after " + traffic.sent() + " packets: " + e.getMessage(), e);
+        }
+        return new Result(logins.logins(), logins.elapsedMillis(), logins.lastMicros(), traffic.sent(),
+                traffic.received(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private static Result logInRepeatedly(SelfLoginClient client, DevelopmentIssuer issuer, int logins, Duration budget)
@@ -160,6 +210,6 @@ final class ControlPathWarmup {
             lastNanos = System.nanoTime() - began;
             done++;
         }
-        return new Result(done, (System.nanoTime() - start) / 1_000_000, lastNanos / 1000);
+        return new Result(done, (System.nanoTime() - start) / 1_000_000, lastNanos / 1000, 0, 0, 0);
     }
 }

@@ -114,7 +114,7 @@ public final class GatewayServer implements AutoCloseable {
     private void bind(GatewayConfig config, SslContext sslContext, X509Certificate certificate, TokenValidator tokens,
                       RouteTable routes) throws Exception {
         TunnelParameters tunnel = tunnelParameters(config);
-        warmUpLogins(config, tunnel, sslContext, certificate);
+        warmUp(config, tunnel, sslContext, certificate);
         // Both channels' handlers flush the uplink at the end of each read, so consecutive TCP segments merge.
         UplinkPath uplink = new UplinkPath(edge.egress().batching(), counters);
         if (!config.disableUdpConnections()) {
@@ -136,19 +136,26 @@ public final class GatewayServer implements AutoCloseable {
         workerGroup.next().scheduleAtFixedRate(sessions::expire, 5, 5, TimeUnit.SECONDS);
     }
 
-    private static void warmUpLogins(GatewayConfig config, TunnelParameters tunnel, SslContext sslContext,
+    private static void warmUp(GatewayConfig config, TunnelParameters tunnel, SslContext sslContext,
                                      X509Certificate certificate) {
-        if (config.warmup().logins() == 0) {
+        GatewayConfig.Warmup warmup = config.warmup();
+        if (warmup.logins() == 0 && warmup.packets() == 0) {
             return;
         }
         try {
             ControlPathWarmup.Result result = ControlPathWarmup.run(config, tunnel, sslContext, certificate,
-                    config.warmup().logins(), config.warmup().maxDuration());
-            log.info("login path warmed up: {} logins over loopback in {} ms, the last took {} µs",
-                    result.logins(), result.elapsedMillis(), result.lastMicros());
+                    warmup.logins(), warmup.maxDuration(), warmup.packets());
+            if (result.logins() > 0) {
+                log.info("login path warmed up: {} logins over loopback in {} ms, the last took {} µs",
+                        result.logins(), result.elapsedMillis(), result.lastMicros());
+            }
+            if (result.packetsSent() > 0) {
+                log.info("packet paths warmed up: {} packets through DTLS, the uplink, a packet pipe and the downlink"
+                        + " in {} ms, {} came back", result.packetsSent(), result.dataMillis(), result.packetsReceived());
+            }
         } catch (IOException e) {
             // Real clients may well meet the same failure; say so, and serve them anyway.
-            log.warn("login warm-up failed: {}", e.getMessage());
+            log.warn("warm-up failed: {}", e.getMessage());
         }
     }
 

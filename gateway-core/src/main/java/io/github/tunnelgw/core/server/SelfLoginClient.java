@@ -78,11 +78,20 @@ final class SelfLoginClient {
     }
 
     void login(String token) throws IOException {
-        login(token, server);
+        login(token, server, DtlsSelfClient.ONE_PACKET_AND_DPD);
+    }
+
+    /** One login whose DTLS channel, if offered, carries {@code traffic} instead of a packet and a DPD. */
+    void login(String token, DtlsSelfClient.Traffic traffic) throws IOException {
+        login(token, server, traffic);
     }
 
     /** One login at {@code server} instead of the warm-up listener (for tests against a fake server). */
     void login(String token, InetSocketAddress server) throws IOException {
+        login(token, server, DtlsSelfClient.ONE_PACKET_AND_DPD);
+    }
+
+    private void login(String token, InetSocketAddress server, DtlsSelfClient.Traffic traffic) throws IOException {
         try (SSLSocket socket = (SSLSocket) sockets.createSocket()) {
             socket.connect(server, TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -115,7 +124,7 @@ final class SelfLoginClient {
                         .exportKeyingMaterialData(PskNegotiation.EXPORTER_LABEL, null, PskNegotiation.PSK_LENGTH);
                 DtlsSelfClient.exchange(new InetSocketAddress(server.getAddress(),
                                 Integer.parseInt(required(tunnel, "x-dtls-port"))),
-                        HexFormat.of().parseHex(tunnel.get("x-dtls-app-id")), psk, packet);
+                        HexFormat.of().parseHex(tunnel.get("x-dtls-app-id")), psk, packet, traffic);
             }
             out.write(frame(CstpFrame.DISCONNECT, new byte[]{CstpFrame.DISCONNECT_REASON_LOGOUT}));
             out.flush();

@@ -66,6 +66,7 @@ class GatewayConfigTest {
             warmup:
               logins: 300                   # 0..100000
               maxDuration: 5s               # 1s..5m, the most start-up time the login warm-up may take
+              packets: 40000                # 0..1000000, through the packet paths after the logins
             metrics:
               enabled: true
               listen: 127.0.0.1:9410
@@ -147,7 +148,7 @@ class GatewayConfigTest {
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
                 dtls: {maxHandshakes: 4096, warmupHandshakes: 0, recordCrypto: jdk}
-                warmup: {logins: 7, maxDuration: 20s}
+                warmup: {logins: 7, maxDuration: 20s, packets: 0}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
         assertThat(config.listenAddress()).isEqualTo(IpLiteral.parse("192.0.2.10"));
@@ -180,6 +181,7 @@ class GatewayConfigTest {
         assertThat(config.dtls().recordCrypto()).isEqualTo(RecordCrypto.JDK);
         assertThat(config.warmup().logins()).isEqualTo(7);
         assertThat(config.warmup().maxDuration()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.warmup().packets()).isZero();
         assertThat(config.metrics().enabled()).isFalse();
         assertThat(config.metrics().listen().getPort()).isEqualTo(9999);
         assertThat(config.warnings()).hasSize(2);
@@ -427,6 +429,9 @@ class GatewayConfigTest {
             {"warmup: {logins: -1}", "warmup.logins"},
             {"warmup: {logins: 100001}", "warmup.logins"},
             {"warmup: {logins: all}", "warmup.logins"},
+            {"warmup: {packets: -1}", "warmup.packets"},
+            {"warmup: {packets: 1000001}", "warmup.packets"},
+            {"warmup: {packets: lots}", "warmup.packets"},
             {"warmup: {maxDuration: 0s}", "warmup.maxDuration"},
             {"warmup: {maxDuration: 6m}", "warmup.maxDuration"},
             {"warmup: {maxDuration: soon}", "warmup.maxDuration"},

@@ -72,6 +72,41 @@ class ControlPathWarmupTest {
         }
     }
 
+    /**
+     * The data-path phase: packets go through the private DTLS listener, the uplink (and its merging of TCP
+     * segments), a packet pipe, the reflector, the tun-queue reader (cutting the merged segments apart again) and the
+     * downlink, and come back to the warm-up client.
+     */
+    @Test
+    void sendsPacketsThroughThePacketPathsAndGetsThemBack() throws Exception {
+        GatewayConfig config = GatewayConfig.parse("network: 10.250.0.0/24\n", "test");
+        ServerCredentials served = SelfSignedCertificate.loadOrCreate(state, List.of());
+
+        ControlPathWarmup.Result result = ControlPathWarmup.run(config, GatewayServer.tunnelParameters(config),
+                TlsContextFactory.serverContext(served), served.leaf(), 0, Duration.ofSeconds(5), 2_000);
+
+        assertThat(result.logins()).as("no login phase asked for").isZero();
+        assertThat(result.packetsSent()).as("1000 singles, then bursts of 16 up to 2000").isEqualTo(2_008);
+        assertThat(result.packetsReceived()).as("loopback loses next to nothing")
+                .isBetween(result.packetsSent() * 95 / 100, result.packetsSent());
+        assertThat(result.dataMillis()).isLessThan(ControlPathWarmup.DATA_BUDGET.toMillis() + 2_000);
+    }
+
+    @Test
+    void theGatewayWarmsItsPacketPathsByDefaultAndSaysSo() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             TestGateway gateway = new TestGateway(state, "warmup: { logins: 1 }\n")) {
+            String line = logs.matching(m -> m.startsWith("packet paths warmed up")).getFirst().getFormattedMessage();
+            Matcher m = Pattern.compile(": (\\d+) packets .* in (\\d+) ms, (\\d+) came back").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            int sent = Integer.parseInt(m.group(1));
+            assertThat(sent).as("the default 40000, unless the 3-s budget ran out first").isBetween(1, 40_000);
+            assertThat(Integer.parseInt(m.group(3))).as("came back").isBetween(sent * 95 / 100, sent);
+            assertThat(gateway.server.counters().uplinkPackets.sum()).as("nothing reached the real gateway").isZero();
+            assertThat(gateway.edge.uplink).isEmpty();
+        }
+    }
+
     @Test
     void theWarmupClientTrustsOnlyTheGatewaysOwnCertificate() throws Exception {
         GatewayConfig config = GatewayConfig.parse("network: 10.250.0.0/24\n", "test");
