@@ -4,13 +4,17 @@ import io.github.tunnelgw.tun.PacketPipe;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The far end of the warm-up's packet pipe, playing the internal network: every IPv4 packet addressed to
  * {@link #PEER} goes back to its sender, source and destination (and TCP or UDP ports) swapped, an ICMP echo request
- * turned into its reply. The virtio header goes back as it came, so a TCP super-packet the gateway merged returns as
- * one that its reader has to cut into segments, as the kernel's would. Packets to any other address are dropped.
+ * turned into its reply; an IPv6 packet goes back unchanged, for the downlink to drop as it drops those a
+ * client's tun gets from the kernel. A TCP super-packet the gateway merged goes back with its virtio header as it came, so its
+ * reader has to cut it into segments, as the kernel's would; a single TCP or UDP packet goes back as the kernel hands
+ * over packets it made itself on a tun with offloads: with the checksum left for the reader to complete. Packets to
+ * any other address are dropped.
  *
  * <p>Runs on a platform thread of its own until the pipe closes.
  */
@@ -19,6 +23,9 @@ final class PacketReflector {
     static final int PEER = 0xC000_0201;
     private static final int PROTOCOL_ICMP = 1, PROTOCOL_TCP = 6, PROTOCOL_UDP = 17;
     private static final int ICMP_ECHO_REQUEST = 8;
+    private static final int TCP_CHECKSUM = 16, UDP_CHECKSUM = 6;
+    /** Virtio header fields (struct virtio_net_hdr). */
+    private static final int FLAGS = 0, GSO_TYPE = 1, CHECKSUM_START = 6, CHECKSUM_OFFSET = 8, NEEDS_CSUM = 1;
 
     private final PacketPipe pipe;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(PacketPipe.HEADER_LENGTH + 65_535);
@@ -49,7 +56,7 @@ final class PacketReflector {
                     return;
                 }
                 buffer.limit(n);
-                if (turnAround(buffer, PacketPipe.HEADER_LENGTH) && pipe.send(buffer)) {
+                if (turnAround(buffer, PacketPipe.HEADER_LENGTH, true) && pipe.send(buffer)) {
                     reflected.increment();
                 }
             }
@@ -61,10 +68,19 @@ final class PacketReflector {
     /**
      * Rewrites the IPv4 packet at {@code at} into the answer to it, in place.
      *
-     * @return false if it is not a packet to {@link #PEER} (or too short to be one), which is then left alone
+     * @return false if it is neither a packet to {@link #PEER} nor IPv6 (or too short to be either), which is then
+     * left alone
      */
     static boolean turnAround(ByteBuffer packet, int at) {
+        return turnAround(packet, at, false);
+    }
+
+    /** @param header whether the virtio header is in the {@code at} bytes in front (the pipe's far end) */
+    static boolean turnAround(ByteBuffer packet, int at, boolean header) {
         int length = packet.limit() - at;
+        if (length >= 40 && (packet.get(at) & 0xF0) == 0x60) {
+            return true; // back unchanged: the downlink has to drop what is not IPv4, as it drops the kernel's
+        }
         if (length < 20 || (packet.get(at) & 0xF0) != 0x40 || packet.getInt(at + 16) != PEER) {
             return false;
         }
@@ -73,10 +89,14 @@ final class PacketReflector {
         int transport = at + headerLength;
         packet.putInt(at + 16, packet.getInt(at + 12));
         packet.putInt(at + 12, PEER);
-        if ((protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && length >= headerLength + 4) {
+        if ((protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && length >= headerLength + 8) {
             short sourcePort = packet.getShort(transport);
             packet.putShort(transport, packet.getShort(transport + 2));
             packet.putShort(transport + 2, sourcePort);
+            int checksumOffset = protocol == PROTOCOL_TCP ? TCP_CHECKSUM : UDP_CHECKSUM;
+            if (header && packet.get(GSO_TYPE) == 0 && length >= headerLength + checksumOffset + 2) {
+                leaveChecksumPartial(packet, at, headerLength, protocol, checksumOffset);
+            }
         } else if (protocol == PROTOCOL_ICMP && length >= headerLength + 4
                 && (packet.get(transport) & 0xFF) == ICMP_ECHO_REQUEST) {
             packet.put(transport, (byte) 0);
@@ -88,5 +108,19 @@ final class PacketReflector {
             packet.putShort(transport + 2, (short) ~sum);
         }
         return true;
+    }
+
+    /** The kernel's way: NEEDS_CSUM in the header, and only the pseudo-header's sum in the checksum field. */
+    private static void leaveChecksumPartial(ByteBuffer packet, int at, int headerLength, int protocol,
+                                             int checksumOffset) {
+        int transportLength = packet.limit() - at - headerLength;
+        int sum = (packet.getShort(at + 12) & 0xFFFF) + (packet.getShort(at + 14) & 0xFFFF)
+                + (packet.getShort(at + 16) & 0xFFFF) + (packet.getShort(at + 18) & 0xFFFF) + protocol + transportLength;
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        packet.putShort(at + headerLength + checksumOffset, (short) sum);
+        ByteBuffer fields = packet.duplicate().order(ByteOrder.nativeOrder()); // virtio fields: host byte order
+        fields.put(FLAGS, (byte) NEEDS_CSUM).putShort(CHECKSUM_START, (short) headerLength)
+                .putShort(CHECKSUM_OFFSET, (short) checksumOffset);
     }
 }

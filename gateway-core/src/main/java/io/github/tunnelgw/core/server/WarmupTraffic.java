@@ -7,11 +7,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the data-path warm-up's client sends over its DTLS channel, to {@link PacketReflector#PEER}, in the two shapes
- * real traffic has: single packets answered one at a time (a ping, an interactive session: every packet is a batch
- * of its own on each path) and bursts of full-size TCP segments of one flow (a transfer: the uplink merges them, the
- * reflected super-packet is cut up again and the records leave in one segmented send). The first half of the
- * packets goes as singles, the rest in bursts. It stops at its deadline even if it has not sent them all.
+ * What the data-path warm-up's client sends over its DTLS channel, to {@link PacketReflector#PEER}, in the shapes
+ * real traffic has, so that the JIT compiles every branch clients take and does not have to take back code built on
+ * the guess that one is never taken:
+ * <ul>
+ * <li>single packets answered one at a time (a ping, an interactive session, a transfer's ACKs: every packet is a
+ *     batch of its own on each path), in turn an ICMP echo request, a TCP ACK and a small UDP datagram; among them
+ *     now and then a DPD request, a keepalive and an IPv6 packet (which the gateway drops), as clients send;</li>
+ * <li>bursts of TCP segments of one flow (a transfer: the uplink merges them, the reflected super-packet is cut up
+ *     again and the records leave in one segmented send), every other one ending in a shorter segment of an odd
+ *     length; every TCP segment carries the timestamp option.</li>
+ * </ul>
+ * The first half of the packets goes as singles, the rest in bursts. It stops at its deadline even if it has not
+ * sent them all.
  *
  * <p>Packets lost on the way are tolerated (a reply that does not come within {@link #REPLY_WAIT_MILLIS} is given up),
  * but a warm-up that got nothing back fails: then the paths were not exercised.
@@ -20,7 +28,11 @@ final class WarmupTraffic implements DtlsSelfClient.Traffic {
     static final int BURST = 16;
     static final int SEGMENT_PAYLOAD = 1200;
     private static final int REPLY_WAIT_MILLIS = 200;
-    private static final int IPV4_HEADER = 20, TCP_HEADER = 20;
+    /** TCP's header with the timestamp option, as Linux and most phones send it (NOP, NOP, kind 8, length 10). */
+    private static final int IPV4_HEADER = 20, TCP_HEADER = 32, UDP_HEADER = 8;
+    /** Singles between two rounds of the records a client sends besides packets. */
+    private static final int CONTROL_EVERY = 64;
+    private static final byte KEEPALIVE = 0x07;
 
     private final int packets;
     private final long deadlineNanos;
@@ -43,20 +55,29 @@ final class WarmupTraffic implements DtlsSelfClient.Traffic {
     @Override
     public void run(DTLSTransport dtls, byte[] packet) throws IOException {
         int source = ByteBuffer.wrap(packet).getInt(12);
-        byte[] echo = record(echoRequest(source));
-        byte[] segment = record(tcpSegment(source));
+        byte[][] singles = {record(echoRequest(source)), record(tcpSegment(source, 0)), record(udpDatagram(source))};
+        byte[][] control = {{DtlsSelfClient.DPD_REQUEST}, {KEEPALIVE}, record(ipv6Packet())};
+        byte[] full = record(tcpSegment(source, SEGMENT_PAYLOAD));
+        byte[] last = record(tcpSegment(source, SEGMENT_PAYLOAD / 2 + 1));
         byte[] in = new byte[2048];
-        int singles = packets / 2;
-        while (sent < singles && System.nanoTime() < deadlineNanos) {
-            dtls.send(echo, 0, echo.length);
+        int half = packets / 2;
+        for (int i = 0; sent < half && System.nanoTime() < deadlineNanos; i++) {
+            if (i % CONTROL_EVERY == 0) {
+                for (byte[] record : control) {
+                    dtls.send(record, 0, record.length);
+                }
+            }
+            byte[] single = singles[i % singles.length];
+            dtls.send(single, 0, single.length);
             sent++;
             awaitReplies(dtls, in, 1);
         }
         int sequence = 1;
-        while (sent < packets && System.nanoTime() < deadlineNanos) {
+        for (int burst = 0; sent < packets && System.nanoTime() < deadlineNanos; burst++) {
             for (int i = 0; i < BURST; i++) {
+                byte[] segment = i == BURST - 1 && burst % 2 == 1 ? last : full;
                 ByteBuffer.wrap(segment).putInt(1 + IPV4_HEADER + 4, sequence);
-                sequence += SEGMENT_PAYLOAD;
+                sequence += segment.length - 1 - IPV4_HEADER - TCP_HEADER;
                 dtls.send(segment, 0, segment.length);
             }
             sent += BURST;
@@ -93,14 +114,34 @@ final class WarmupTraffic implements DtlsSelfClient.Traffic {
         return packet.array();
     }
 
-    /** An ACK-only segment of one flow, so consecutive ones merge; the burst loop fills in the sequence number. */
-    private static byte[] tcpSegment(int source) {
-        ByteBuffer packet = ipv4(source, 6, TCP_HEADER + SEGMENT_PAYLOAD);
+    /**
+     * An ACK segment of one flow carrying {@code payload} bytes, so consecutive ones merge; the burst loop fills in
+     * the sequence number.
+     */
+    private static byte[] tcpSegment(int source, int payload) {
+        ByteBuffer packet = ipv4(source, 6, TCP_HEADER + payload);
         packet.putShort(IPV4_HEADER, (short) 40000).putShort(IPV4_HEADER + 2, (short) 5201)
                 .putInt(IPV4_HEADER + 8, 1)
                 .put(IPV4_HEADER + 12, (byte) (TCP_HEADER / 4 << 4)).put(IPV4_HEADER + 13, (byte) 0x10)
-                .putShort(IPV4_HEADER + 14, (short) 0xFFFF);
+                .putShort(IPV4_HEADER + 14, (short) 0xFFFF)
+                .putInt(IPV4_HEADER + 20, 0x0101_080A).putInt(IPV4_HEADER + 24, 1).putInt(IPV4_HEADER + 28, 1);
         return packet.array();
+    }
+
+    private static byte[] udpDatagram(int source) {
+        ByteBuffer packet = ipv4(source, 17, UDP_HEADER + 56);
+        packet.putShort(IPV4_HEADER, (short) 40001).putShort(IPV4_HEADER + 2, (short) 53)
+                .putShort(IPV4_HEADER + 4, (short) (UDP_HEADER + 56));
+        return packet.array();
+    }
+
+    /** A bare IPv6 header with nothing after it (next header 59): what a client's IPv6 stack may send. */
+    private static byte[] ipv6Packet() {
+        byte[] packet = new byte[40];
+        packet[0] = 0x60;
+        packet[6] = 59;
+        packet[7] = 64;
+        return packet;
     }
 
     private static ByteBuffer ipv4(int source, int protocol, int payload) {

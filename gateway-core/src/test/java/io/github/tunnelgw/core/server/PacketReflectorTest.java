@@ -3,6 +3,7 @@ package io.github.tunnelgw.core.server;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,16 +45,54 @@ class PacketReflectorTest {
         }
     }
 
+    /** What the kernel does with packets it makes on a tun with offloads, so the reader completes the sum. */
     @Test
-    void packetsToAnyOtherAddressOrNotIpv4OrTooShortAreLeftAlone() {
+    void aSingleTcpOrUdpPacketGoesBackWithItsChecksumLeftPartialAsTheKernelLeavesIt() {
+        for (int protocol : new int[]{6, 17}) {
+            int checksumAt = protocol == 6 ? 16 : 6;
+            ByteBuffer packet = packet(protocol, CLIENT, PacketReflector.PEER, 40);
+            packet.putShort(AT + 20, (short) 40000).putShort(AT + 22, (short) 5201).putShort(AT + 30, (short) 0x5555);
+
+            assertThat(PacketReflector.turnAround(packet, AT, true)).isTrue();
+
+            ByteBuffer header = packet.duplicate().order(ByteOrder.nativeOrder());
+            assertThat(header.get(0)).as("NEEDS_CSUM").isEqualTo((byte) 1);
+            assertThat(header.get(1)).as("not GSO").isZero();
+            assertThat(header.getShort(6)).as("checksum start").isEqualTo((short) 20);
+            assertThat(header.getShort(8)).as("checksum offset").isEqualTo((short) checksumAt);
+            // completed as the reader does it (the sum from the checksum start, partial included), it is valid
+            int completed = ~sum(packet, AT + 20, 40) & 0xFFFF;
+            packet.putShort(AT + 20 + checksumAt, (short) completed);
+            int pseudoHeader = sum(packet, AT + 12, 8) + protocol + 40;
+            assertThat(fold(pseudoHeader + sum(packet, AT + 20, 40))).as("pseudo-header and segment sum to all ones")
+                    .isEqualTo(0xFFFF);
+        }
+    }
+
+    @Test
+    void aMergedSuperPacketKeepsItsHeaderAndChecksum() {
+        ByteBuffer packet = packet(6, CLIENT, PacketReflector.PEER, 40);
+        packet.put(0, (byte) 1).put(1, (byte) 1);
+        packet.putShort(AT + 36, (short) 0x1234);
+        assertThat(PacketReflector.turnAround(packet, AT, true)).isTrue();
+        assertThat(packet.get(1)).as("GSO TCPv4").isEqualTo((byte) 1);
+        assertThat(packet.getShort(AT + 36)).as("its partial sum is symmetric in the addresses and ports")
+                .isEqualTo((short) 0x1234);
+    }
+
+    @Test
+    void packetsToAnyOtherAddressOrTooShortAreLeftAloneAndIpv6GoesBackAsItCame() {
         ByteBuffer elsewhere = packet(1, CLIENT, CLIENT ^ 1, 8);
         ByteBuffer copy = ByteBuffer.allocate(elsewhere.capacity()).put(elsewhere.duplicate().clear()).flip();
         assertThat(PacketReflector.turnAround(elsewhere, AT)).isFalse();
         assertThat(elsewhere.clear()).isEqualTo(copy.clear());
 
-        ByteBuffer ipv6 = packet(1, CLIENT, PacketReflector.PEER, 8);
+        ByteBuffer ipv6 = packet(1, CLIENT, PacketReflector.PEER, 20);
         ipv6.put(AT, (byte) 0x60);
-        assertThat(PacketReflector.turnAround(ipv6, AT)).isFalse();
+        ByteBuffer ipv6Copy = ByteBuffer.allocate(ipv6.capacity()).put(ipv6.duplicate().clear()).flip();
+        assertThat(PacketReflector.turnAround(ipv6, AT)).as("IPv6 goes back for the downlink to drop").isTrue();
+        assertThat(ipv6.clear()).as("unchanged").isEqualTo(ipv6Copy.clear());
+        assertThat(PacketReflector.turnAround(ipv6.limit(AT + 39), AT)).as("not even an IPv6 header").isFalse();
 
         ByteBuffer runt = ByteBuffer.allocate(AT + 19);
         assertThat(PacketReflector.turnAround(runt, AT)).isFalse();
@@ -68,13 +107,22 @@ class PacketReflectorTest {
     }
 
     private static short checksum(ByteBuffer packet, int at, int length) {
+        return (short) ~sum(packet, at, length);
+    }
+
+    /** The folded one's complement sum of the 16-bit words. */
+    private static int sum(ByteBuffer packet, int at, int length) {
         int sum = 0;
         for (int i = 0; i < length; i += 2) {
             sum += packet.getShort(at + i) & 0xFFFF;
         }
+        return fold(sum);
+    }
+
+    private static int fold(int sum) {
         while (sum >>> 16 != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
-        return (short) ~sum;
+        return sum;
     }
 }
