@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * 5. Anything else: dropped and counted
  * A tick per second moves silent channels back to CSTP, probes them with DTLS DPD and drops dead ones.
  */
-final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> implements UdpReceiver.Sink {
     private static final Logger log = LoggerFactory.getLogger(DtlsDatagramHandler.class);
     private static final int CONTENT_APPLICATION_DATA = 23;
     private static final int CONTENT_CHANGE_CIPHER_SPEC = 20;
@@ -109,10 +109,15 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
         ctx.fireChannelInactive();
     }
 
+    /** Where Netty's own datagram read delivers, when the listener has no {@link UdpReceiver}. */
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf content = packet.content();
-        InetSocketAddress peer = packet.sender();
+        datagram(packet.content(), packet.sender());
+    }
+
+    /** One datagram; {@code content} is not kept (what is kept is copied). Event loop only. */
+    @Override
+    public void datagram(ByteBuf content, InetSocketAddress peer) {
         if (content.readableBytes() < ClientHelloInspector.RECORD_HEADER || content.readableBytes() > receiveLimit) {
             counters.dtlsGarbageDropped.increment();
             return;
@@ -157,8 +162,13 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
 
     /** The end of a batch of datagrams (one recvmmsg loop): the uplink's held TCP segments leave now. */
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void batchEnd() {
         uplink.flush();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        batchEnd();
         ctx.fireChannelReadComplete();
     }
 

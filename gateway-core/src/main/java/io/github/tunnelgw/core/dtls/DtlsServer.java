@@ -33,8 +33,8 @@ import java.util.Optional;
 public final class DtlsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DtlsServer.class);
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
-    /** Datagrams taken per receive system call under load: one recvmmsg instead of a recvmsg each. */
-    private static final int RECEIVE_BATCH = 16;
+    /** Datagrams taken per receive system call under load by Netty's read, if it reads (see UdpReceiver). */
+    private static final int RECEIVE_BATCH = UdpReceiver.BATCH;
     /** The warm-up stops after this long even if it has not run all its handshakes (a slow or busy host). */
     private static final Duration WARMUP_BUDGET = Duration.ofSeconds(5);
 
@@ -43,10 +43,13 @@ public final class DtlsServer implements AutoCloseable {
     private final DtlsDatagramHandler handler;
     private final DtlsSettings settings;
     private final SecureRandom random;
+    /** Null when Netty's channel reads. */
+    private final UdpReceiver receiver;
 
     private DtlsServer(Channel channel, DtlsDirectory directory, DtlsDatagramHandler handler, DtlsSettings settings,
-                       SecureRandom random) {
+                       SecureRandom random, UdpReceiver receiver) {
         this.channel = channel;
+        this.receiver = receiver;
         this.directory = directory;
         this.handler = handler;
         this.settings = settings;
@@ -66,6 +69,8 @@ public final class DtlsServer implements AutoCloseable {
         Channel channel = new Bootstrap()
                 .group(group)
                 .channel(EpollDatagramChannel.class)
+                // The UdpReceiver below reads; Netty's read starts only if it cannot (see startReceiver).
+                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 // Up to RECEIVE_BATCH datagrams per recvmmsg call, each in a slot one byte larger than we accept, so an
@@ -74,9 +79,28 @@ public final class DtlsServer implements AutoCloseable {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator((receiveLimit + 1) * RECEIVE_BATCH))
                 .handler(handler)
                 .bind(bindAddress).sync().channel();
-        log.info("DTLS listening on udp {}; records sealed and opened with {} ({})", channel.localAddress(),
-                records.engine().description(), records.reason());
-        return new DtlsServer(channel, directory, handler, settings, random);
+        UdpReceiver receiver = startReceiver(channel, receiveLimit + 1, handler);
+        log.info("DTLS listening on udp {}; records sealed and opened with {} ({}); datagrams read by {}",
+                channel.localAddress(), records.engine().description(), records.reason(),
+                receiver != null ? "recvmmsg through the foreign function API" : "Netty");
+        return new DtlsServer(channel, directory, handler, settings, random, receiver);
+    }
+
+    /** @return the receiver, or null when Netty reads instead (the foreign function API not usable: logged) */
+    private static UdpReceiver startReceiver(Channel channel, int slotBytes, DtlsDatagramHandler handler) {
+        UdpReceiver receiver = null;
+        try {
+            receiver = UdpReceiver.open(((EpollDatagramChannel) channel).fd().intValue(), slotBytes, handler);
+            receiver.start((IoEventLoop) channel.eventLoop());
+            return receiver;
+        } catch (IOException e) {
+            if (receiver != null) {
+                receiver.close();
+            }
+            log.warn("DTLS datagrams are read through Netty instead: {}", e.getMessage());
+            channel.config().setAutoRead(true);
+            return null;
+        }
     }
 
     private static void warmUp(TlsCrypto crypto, AeadEngine records, int handshakes) {
@@ -155,6 +179,9 @@ public final class DtlsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (receiver != null) {
+            receiver.close();
+        }
         channel.close().syncUninterruptibly();
     }
 }

@@ -94,6 +94,8 @@ class OpenconnectDtlsIT {
             assertThat(run.output()).contains("(DTLS1.2)-(PSK)-(AES-256-GCM)");
             assertThat(fixture.gateway().log()).as("dtls.recordCrypto auto, with GnuTLS installed")
                     .contains("records sealed and opened with GnuTLS 3.");
+            assertThat(fixture.gateway().log()).as("the gateway's own receive path carried this test's datagrams")
+                    .contains("datagrams read by recvmmsg through the foreign function API");
             assertThat(Integer.parseInt(connect.get("INTERNAL_IP4_MTU")))
                     .as("tunnel MTU: the MTU probe was echoed, so the client kept the computed value")
                     .isEqualTo(DTLS_TUNNEL_MTU);
