@@ -264,7 +264,7 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
         try {
             current.cancel();
         } catch (RejectedExecutionException stopped) {
-            // the event loop has stopped, and its epoll descriptor with it
+            closeDescriptor(); // the event loop has stopped, its epoll descriptor with it, and will not call back
         }
     }
 
