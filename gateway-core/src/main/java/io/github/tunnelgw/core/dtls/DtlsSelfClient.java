@@ -20,8 +20,7 @@ import java.util.Hashtable;
 public final class DtlsSelfClient {
     private static final int MTU = 1500;
     private static final int TIMEOUT_MILLIS = 5_000;
-    /** The record types of the tunnel protocol (reference §5.4): a type byte, then the payload. */
-    public static final byte DATA = 0x00, DPD_REQUEST = 0x03, DPD_RESPONSE = 0x04;
+    private static final byte DATA = 0x00, DPD_REQUEST = 0x03, DPD_RESPONSE = 0x04;
 
     /** What the client does on an established channel; the channel is closed after it returns. */
     @FunctionalInterface

@@ -89,8 +89,8 @@ final class ControlPathWarmup {
     }
 
     /**
-     * The same, then a data-path phase: one more login whose DTLS channel carries {@code packets} packets to the
-     * private edge's reflector and back ({@link WarmupTraffic}), for at most {@link #DATA_BUDGET}.
+     * The same, then a data-path phase: one more login whose CSTP connection and DTLS channel carry {@code packets}
+     * packets to the private edge's reflector and back ({@link WarmupTraffic}), for at most {@link #DATA_BUDGET}.
      */
     static Result run(GatewayConfig config, TunnelParameters tunnel, SslContext tls, X509Certificate certificate,
                       int logins, Duration budget, int packets) throws IOException {

@@ -150,8 +150,9 @@ public final class GatewayServer implements AutoCloseable {
                         result.logins(), result.elapsedMillis(), result.lastMicros());
             }
             if (result.packetsSent() > 0) {
-                log.info("packet paths warmed up: {} packets through DTLS, the uplink, a packet pipe and the downlink"
-                        + " in {} ms, {} came back", result.packetsSent(), result.dataMillis(), result.packetsReceived());
+                log.info("packet paths warmed up: {} packets through CSTP and DTLS, the uplink, a packet pipe and the"
+                        + " downlink in {} ms, {} came back", result.packetsSent(), result.dataMillis(),
+                        result.packetsReceived());
             }
         } catch (IOException e) {
             // Real clients may well meet the same failure; say so, and serve them anyway.

@@ -78,20 +78,20 @@ final class SelfLoginClient {
     }
 
     void login(String token) throws IOException {
-        login(token, server, DtlsSelfClient.ONE_PACKET_AND_DPD);
+        login(token, server, null);
     }
 
-    /** One login whose DTLS channel, if offered, carries {@code traffic} instead of a packet and a DPD. */
-    void login(String token, DtlsSelfClient.Traffic traffic) throws IOException {
+    /** One login whose CSTP connection and DTLS channel carry {@code traffic} besides a packet and a DPD. */
+    void login(String token, WarmupTraffic traffic) throws IOException {
         login(token, server, traffic);
     }
 
     /** One login at {@code server} instead of the warm-up listener (for tests against a fake server). */
     void login(String token, InetSocketAddress server) throws IOException {
-        login(token, server, DtlsSelfClient.ONE_PACKET_AND_DPD);
+        login(token, server, null);
     }
 
-    private void login(String token, InetSocketAddress server, DtlsSelfClient.Traffic traffic) throws IOException {
+    private void login(String token, InetSocketAddress server, WarmupTraffic traffic) throws IOException {
         try (SSLSocket socket = (SSLSocket) sockets.createSocket()) {
             socket.connect(server, TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -119,17 +119,36 @@ final class SelfLoginClient {
             out.write(frame(CstpFrame.DPD_REQUEST, new byte[0]));
             out.flush();
             awaitFrame(in, CstpFrame.DPD_RESPONSE);
+            if (traffic != null) {
+                traffic.overCstp(new CstpLink(in, out), address);
+            }
             if (tunnel.containsKey("x-dtls-app-id")) {
                 byte[] psk = ((ExtendedSSLSession) socket.getSession())
                         .exportKeyingMaterialData(PskNegotiation.EXPORTER_LABEL, null, PskNegotiation.PSK_LENGTH);
                 DtlsSelfClient.exchange(new InetSocketAddress(server.getAddress(),
                                 Integer.parseInt(required(tunnel, "x-dtls-port"))),
-                        HexFormat.of().parseHex(tunnel.get("x-dtls-app-id")), psk, packet, traffic);
+                        HexFormat.of().parseHex(tunnel.get("x-dtls-app-id")), psk, packet,
+                        traffic != null ? traffic.overDtls() : DtlsSelfClient.ONE_PACKET_AND_DPD);
             }
             out.write(frame(CstpFrame.DISCONNECT, new byte[]{CstpFrame.DISCONNECT_REASON_LOGOUT}));
             out.flush();
             // The gateway closes once it has ended the session, so its lease is free before the next login.
             awaitClose(in);
+        }
+    }
+
+    /** CSTP frames on the TLS connection; nothing is lost on TCP, so every reply is waited for. */
+    private record CstpLink(InputStream in, OutputStream out) implements WarmupTraffic.Link {
+        @Override
+        public void send(byte type, byte[] payload) throws IOException {
+            out.write(frame(type, payload));
+            out.flush();
+        }
+
+        @Override
+        public boolean awaitData() throws IOException {
+            awaitFrame(in, CstpFrame.DATA);
+            return true;
         }
     }
 

@@ -7,7 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the data-path warm-up's client sends over its DTLS channel, to {@link PacketReflector#PEER}, in the shapes
+ * What the data-path warm-up's client sends over its CSTP connection (a thirty-second, before DTLS is up, as a client
+ * whose UDP is blocked sends everything) and then over its DTLS channel, to {@link PacketReflector#PEER}, in the shapes
  * real traffic has, so that the JIT compiles every branch clients take and does not have to take back code built on
  * the guess that one is never taken:
  * <ul>
@@ -24,7 +25,7 @@ import java.nio.ByteBuffer;
  * <p>Packets lost on the way are tolerated (a reply that does not come within {@link #REPLY_WAIT_MILLIS} is given up),
  * but a warm-up that got nothing back fails: then the paths were not exercised.
  */
-final class WarmupTraffic implements DtlsSelfClient.Traffic {
+final class WarmupTraffic {
     static final int BURST = 16;
     static final int SEGMENT_PAYLOAD = 1200;
     private static final int REPLY_WAIT_MILLIS = 200;
@@ -32,13 +33,23 @@ final class WarmupTraffic implements DtlsSelfClient.Traffic {
     private static final int IPV4_HEADER = 20, TCP_HEADER = 32, UDP_HEADER = 8;
     /** Singles between two rounds of the records a client sends besides packets. */
     private static final int CONTROL_EVERY = 64;
-    private static final byte KEEPALIVE = 0x07;
+    /** The tunnel protocol's types, the same in CSTP frames and DTLS records (reference §4, §5.4). */
+    private static final byte DATA = 0x00, DPD_REQUEST = 0x03, KEEPALIVE = 0x07;
+
+    /** One of the session's channels, as the client sees it. */
+    interface Link {
+        void send(byte type, byte[] payload) throws IOException;
+
+        /** Waits for the next DATA message, skipping others; false if none came in time. */
+        boolean awaitData() throws IOException;
+    }
 
     private final int packets;
     private final long deadlineNanos;
     private int sent;
     private int received;
 
+    /** @param packets how many to send in all, a thirty-second over CSTP and the rest over DTLS */
     WarmupTraffic(int packets, long deadlineNanos) {
         this.packets = packets;
         this.deadlineNanos = deadlineNanos;
@@ -52,60 +63,91 @@ final class WarmupTraffic implements DtlsSelfClient.Traffic {
         return received;
     }
 
-    @Override
-    public void run(DTLSTransport dtls, byte[] packet) throws IOException {
-        int source = ByteBuffer.wrap(packet).getInt(12);
-        byte[][] singles = {record(echoRequest(source)), record(tcpSegment(source, 0)), record(udpDatagram(source))};
-        byte[][] control = {{DtlsSelfClient.DPD_REQUEST}, {KEEPALIVE}, record(ipv6Packet())};
-        byte[] full = record(tcpSegment(source, SEGMENT_PAYLOAD));
-        byte[] last = record(tcpSegment(source, SEGMENT_PAYLOAD / 2 + 1));
-        byte[] in = new byte[2048];
-        int half = packets / 2;
-        for (int i = 0; sent < half && System.nanoTime() < deadlineNanos; i++) {
-            if (i % CONTROL_EVERY == 0) {
-                for (byte[] record : control) {
-                    dtls.send(record, 0, record.length);
-                }
+    /**
+     * A thirty-second goes over CSTP: enough for the JIT to meet that path and compile it at its lower tiers (a round
+     * trip there costs the warm-up's JDK TLS client several times a DTLS one, and the start-up budget is shared);
+     * the rest over DTLS, the channel most traffic takes.
+     */
+    private int cstpShare() {
+        return packets / 32;
+    }
+
+    /** The CSTP share (before DTLS is up, when the downlink routes to the TLS connection). */
+    void overCstp(Link cstp, int source) throws IOException {
+        exchange(cstp, source, cstpShare());
+    }
+
+    /** The DTLS share: the rest; fails if nothing at all came back. */
+    DtlsSelfClient.Traffic overDtls() {
+        return (dtls, packet) -> {
+            exchange(new DtlsLink(dtls), ByteBuffer.wrap(packet).getInt(12), packets - cstpShare());
+            if (received == 0) {
+                throw new IOException("none of the " + sent + " packets the data-path warm-up sent came back");
             }
-            byte[] single = singles[i % singles.length];
-            dtls.send(single, 0, single.length);
+        };
+    }
+
+    private void exchange(Link link, int source, int count) throws IOException {
+        byte[][] singles = {echoRequest(source), tcpSegment(source, 0), udpDatagram(source)};
+        byte[] full = tcpSegment(source, SEGMENT_PAYLOAD);
+        byte[] last = tcpSegment(source, SEGMENT_PAYLOAD / 2 + 1);
+        int goal = sent + count;
+        int singlesGoal = sent + count / 2;
+        for (int i = 0; sent < singlesGoal && System.nanoTime() < deadlineNanos; i++) {
+            if (i % CONTROL_EVERY == 0) {
+                link.send(DPD_REQUEST, new byte[0]);
+                link.send(KEEPALIVE, new byte[0]);
+                link.send(DATA, ipv6Packet());
+            }
+            link.send(DATA, singles[i % singles.length]);
             sent++;
-            awaitReplies(dtls, in, 1);
+            awaitReplies(link, 1);
         }
         int sequence = 1;
-        for (int burst = 0; sent < packets && System.nanoTime() < deadlineNanos; burst++) {
+        for (int burst = 0; sent < goal && System.nanoTime() < deadlineNanos; burst++) {
             for (int i = 0; i < BURST; i++) {
                 byte[] segment = i == BURST - 1 && burst % 2 == 1 ? last : full;
-                ByteBuffer.wrap(segment).putInt(1 + IPV4_HEADER + 4, sequence);
-                sequence += segment.length - 1 - IPV4_HEADER - TCP_HEADER;
-                dtls.send(segment, 0, segment.length);
+                ByteBuffer.wrap(segment).putInt(IPV4_HEADER + 4, sequence);
+                sequence += segment.length - IPV4_HEADER - TCP_HEADER;
+                link.send(DATA, segment);
             }
             sent += BURST;
-            awaitReplies(dtls, in, BURST);
-        }
-        if (received == 0) {
-            throw new IOException("none of the " + sent + " packets the data-path warm-up sent came back");
+            awaitReplies(link, BURST);
         }
     }
 
-    private void awaitReplies(DTLSTransport dtls, byte[] in, int expected) throws IOException {
-        for (int got = 0; got < expected; ) {
-            int n = dtls.receive(in, 0, in.length, REPLY_WAIT_MILLIS);
-            if (n < 0) {
-                return;
-            }
-            if (n > 1 && in[0] == DtlsSelfClient.DATA) {
-                got++;
-                received++;
-            }
+    private void awaitReplies(Link link, int expected) throws IOException {
+        for (int got = 0; got < expected && link.awaitData(); got++) {
+            received++;
         }
     }
 
-    private static byte[] record(byte[] packet) {
-        byte[] record = new byte[packet.length + 1];
-        record[0] = DtlsSelfClient.DATA;
-        System.arraycopy(packet, 0, record, 1, packet.length);
-        return record;
+    /** DTLS records: a type byte, then the payload; replies not back within {@link #REPLY_WAIT_MILLIS} are lost. */
+    private record DtlsLink(DTLSTransport dtls, byte[] in) implements Link {
+        DtlsLink(DTLSTransport dtls) {
+            this(dtls, new byte[2048]);
+        }
+
+        @Override
+        public void send(byte type, byte[] payload) throws IOException {
+            byte[] record = new byte[payload.length + 1];
+            record[0] = type;
+            System.arraycopy(payload, 0, record, 1, payload.length);
+            dtls.send(record, 0, record.length);
+        }
+
+        @Override
+        public boolean awaitData() throws IOException {
+            while (true) {
+                int n = dtls.receive(in, 0, in.length, REPLY_WAIT_MILLIS);
+                if (n < 0) {
+                    return false;
+                }
+                if (n > 1 && in[0] == DATA) {
+                    return true;
+                }
+            }
+        }
     }
 
     private static byte[] echoRequest(int source) {
