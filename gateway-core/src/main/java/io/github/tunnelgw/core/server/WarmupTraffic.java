@@ -19,8 +19,8 @@ import java.nio.ByteBuffer;
  *     again and the records leave in one segmented send), every other one ending in a shorter segment of an odd
  *     length; every TCP segment carries the timestamp option.</li>
  * </ul>
- * The first half of the packets goes as singles, the rest in bursts. It stops at its deadline even if it has not
- * sent them all.
+ * On each channel the first half of its share goes as singles, the rest in bursts, the last burst whole even where
+ * that passes the share. It stops at its deadline even if it has not sent them all.
  *
  * <p>Packets lost on the way are tolerated (a reply that does not come within {@link #REPLY_WAIT_MILLIS} is given up),
  * but a warm-up that got nothing back fails: then the paths were not exercised.
