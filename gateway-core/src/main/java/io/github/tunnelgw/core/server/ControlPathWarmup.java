@@ -56,8 +56,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link ControlChannelInitializer}), made by {@link SelfLoginClient}. Nothing of it reaches the running gateway:
  * it has its own listener (127.0.0.1, an ephemeral port, closed at the end), event loop and token threads, an
  * issuer whose key exists only in this method's memory (so its tokens are good nowhere else), its own session
- * registry, address pool, counters and metrics, and an uplink that drops what it is given. Log lines below WARN
- * from its threads are dropped ({@link WarmupLogSilencer}).
+ * registry, address pool, counters and metrics, and an edge of its own: a {@link QueueEdge} over a {@link PacketPipe}
+ * whose far end {@link PacketReflector} answers, in place of the tun device. After the logins, one more login carries
+ * packets through the packet paths and back ({@link WarmupTraffic}; only when UDP is enabled, since most of them go
+ * over DTLS). Log lines below WARN from its threads are dropped ({@link WarmupLogSilencer}).
  */
 final class ControlPathWarmup {
     static final String THREAD_PREFIX = "gateway-warmup";
