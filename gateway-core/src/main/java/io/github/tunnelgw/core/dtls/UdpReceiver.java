@@ -82,6 +82,8 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
     private final MemorySegment names;
     private final MemorySegment errno;
     private final ByteBuf[] slots = new ByteBuf[BATCH];
+    /** Each slot's sender address, as views made once: a view per datagram would be an object per datagram. */
+    private final MemorySegment[] nameSlots = new MemorySegment[BATCH];
     private final MemorySegment lastName;
     private int lastNameLength;
     private InetSocketAddress lastSender;
@@ -108,7 +110,8 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
             iovec.set(ADDRESS, 0, slot);
             iovec.set(Native.SIZE_T, 8, slotBytes);
             MemorySegment header = vector.asSlice((long) MMSGHDR_BYTES * i, MMSGHDR_BYTES);
-            header.set(ADDRESS, MSG_NAME, names.asSlice((long) NAME_BYTES * i, NAME_BYTES));
+            nameSlots[i] = names.asSlice((long) NAME_BYTES * i, NAME_BYTES);
+            header.set(ADDRESS, MSG_NAME, nameSlots[i]);
             header.set(ADDRESS, MSG_IOV, iovec);
             header.set(Native.SIZE_T, MSG_IOVLEN, 1);
             header.set(ADDRESS, MSG_CONTROL, MemorySegment.NULL);
@@ -203,8 +206,7 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
     private void deliver(int i) {
         long header = (long) MMSGHDR_BYTES * i;
         int length = vector.get(JAVA_INT, header + MSG_LEN);
-        InetSocketAddress sender = sender(names.asSlice((long) NAME_BYTES * i, NAME_BYTES),
-                vector.get(JAVA_INT, header + MSG_NAMELEN));
+        InetSocketAddress sender = sender(nameSlots[i], vector.get(JAVA_INT, header + MSG_NAMELEN));
         if (sender == null) {
             errors.increment();
             return;
@@ -229,6 +231,7 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
         return parsed;
     }
 
+    /** @return the address in a sockaddr_in or sockaddr_in6, or null for another family or a short one */
     static InetSocketAddress parse(MemorySegment name, int nameLength) {
         int family = name.get(JAVA_SHORT, 0);
         int port = Short.toUnsignedInt(name.get(Native.NET_SHORT, 2));

@@ -14,10 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,6 +129,25 @@ class UdpReceiverTest {
         } finally {
             channel.close().sync();
         }
+    }
+
+    /** What the kernel hands back as the sender: IPv4, IPv6, and what the receiver must refuse (counted, dropped). */
+    @Test
+    void senderAddressesOfKnownFamiliesParseAndOthersOrShortOnesAreRefused() throws Exception {
+        MemorySegment name = Arena.ofAuto().allocate(32);
+        name.set(ValueLayout.JAVA_SHORT, 0, (short) 2);
+        name.set(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) 4433);
+        name.asSlice(4, 4).copyFrom(MemorySegment.ofArray(new byte[]{10, 1, 2, 3}));
+        assertThat(UdpReceiver.parse(name, 16)).isEqualTo(new InetSocketAddress("10.1.2.3", 4433));
+        assertThat(UdpReceiver.parse(name, 8)).as("too short for a sockaddr_in").isNull();
+
+        name.set(ValueLayout.JAVA_SHORT, 0, (short) 10);
+        name.asSlice(8, 16).copyFrom(MemorySegment.ofArray(InetAddress.getByName("2001:db8::7").getAddress()));
+        assertThat(UdpReceiver.parse(name, 28)).isEqualTo(new InetSocketAddress("2001:db8::7", 4433));
+        assertThat(UdpReceiver.parse(name, 16)).as("too short for a sockaddr_in6").isNull();
+
+        name.set(ValueLayout.JAVA_SHORT, 0, (short) 1); // AF_UNIX
+        assertThat(UdpReceiver.parse(name, 28)).isNull();
     }
 
     @Test
