@@ -41,7 +41,9 @@ import java.util.function.Consumer;
  *      the sink, which owns it from then on. (The copy is what keeps a 64 KB read buffer from being pinned by every
  *      packet queued towards a slow client.)
  *   4. Back to 1, at most {@link #BUDGET} reads per event, so one busy queue cannot starve the loop's sockets;
- *      epoll reports the queue again on the next pass while packets remain.
+ *      epoll reports the queue again on the next pass while packets remain. A pass that follows the previous one
+ *      by a millisecond or more stops after its first packet instead ({@link ReadPacing}): far-apart packets are
+ *      read without the read that finds the queue empty.
  * On a read error: count it, stop watching the queue for {@link #BACK_OFF_MILLIS} (a persistent error must not
  * become a busy loop) unless the queue was closed, in which case the registration ends.
  * </pre>
@@ -59,6 +61,7 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     private final int headroom;
     private final Consumer<ByteBuf> sink;
     private final Pass pass;
+    private final ReadPacing pacing;
     private final ByteBuf readBuffer;
     /** readBuffer's memory as NIO, same indices: payload checksums read it without a view object per packet. */
     private final ByteBuffer readBytes;
@@ -82,6 +85,12 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     /** @param pass told when each pass over the queue begins and ends (see {@link Pass}) */
     public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink,
                           Pass pass) {
+        this(queue, alloc, headroom, maxPacket, sink, pass, ReadPacing.systemClock());
+    }
+
+    TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink,
+                   Pass pass, ReadPacing pacing) {
+        this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.alloc = Objects.requireNonNull(alloc, "alloc");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -152,7 +161,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
 
     private void readPass(IoRegistration registration) {
         int readAt = queue.readHeadroom();
-        for (int i = 0; i < BUDGET && !closed; i++) {
+        int limit = pacing.drainThisPass() ? BUDGET : 1;
+        for (int i = 0; i < limit && !closed; i++) {
             int n;
             try {
                 readBuffer.setIndex(readAt, readAt);

@@ -135,6 +135,66 @@ class TunQueueReaderTest {
         assertThat(tasksRunDuringReading.get()).isPositive();
     }
 
+    /**
+     * Far-apart passes read one packet each and leave the rest for the next readable event: with a clock that moves
+     * 10 ms between passes, a queued burst arrives whole and in order, one packet per pass.
+     */
+    @Test
+    void farApartPassesReadOnePacketEachAndStrandNothing() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        List<Integer> perPass = passesOf(12, () -> clock.addAndGet(10_000_000));
+        assertThat(perPass).hasSize(12).containsOnly(1);
+    }
+
+    /** Back-to-back passes drain the queue: the first pass after start reads one packet, the next one the rest. */
+    @Test
+    void backToBackPassesDrainTheQueue() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        List<Integer> perPass = passesOf(12, () -> clock.addAndGet(1_000));
+        assertThat(perPass).containsExactly(1, 11);
+    }
+
+    /** Sends {@code count} numbered packets, then starts a reader; returns the packets each pass delivered. */
+    private List<Integer> passesOf(int count, java.util.function.LongSupplier clock) throws Exception {
+        for (int i = 0; i < count; i++) {
+            ByteBuf p = packet(60, i);
+            assertThat(pair.b.write(p)).isTrue();
+            p.release();
+        }
+        List<Integer> perPass = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicLong inPass = new AtomicLong();
+        TunQueueReader.Pass counting = new TunQueueReader.Pass() {
+            @Override
+            public void begin() {
+                inPass.set(0);
+            }
+
+            @Override
+            public void end() {
+                if (inPass.get() > 0) {
+                    perPass.add((int) inPass.get());
+                }
+            }
+        };
+        TunQueueReader reader = new TunQueueReader(pair.a, ALLOC, 8, 1500, buf -> {
+            inPass.incrementAndGet();
+            order.add((int) buf.getUnsignedByte(buf.readerIndex()));
+            buf.release();
+        }, counting, new ReadPacing(clock));
+        readers.add(reader);
+        reader.start(loop);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (order.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(order).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(order.get(i)).isEqualTo(i);
+        }
+        return perPass;
+    }
+
     @Test
     void zeroHeadroomStartsThePacketAtIndexZero() throws Exception {
         reader(0, 100, received::add).start(loop);

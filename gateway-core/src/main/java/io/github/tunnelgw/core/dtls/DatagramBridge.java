@@ -81,7 +81,8 @@ final class DatagramBridge implements DatagramTransport {
      * Runs Bouncy Castle's server handshake over this bridge, on the calling (handshake) thread. Bouncy Castle does not
      * wait for the peer after its last flight (our Finished, or an alert), so that flight leaves here.
      *
-     * @param request the ClientHello that passed the cookie exchange, or null to run the cookie exchange in BC
+     * @param request the ClientHello that passed the cookie exchange, or null if the ClientHello needed none and is
+     *                queued on this bridge (Bouncy Castle 1.84 then reads it first and answers it with its ServerHello)
      */
     DTLSTransport accept(TlsServer server, DTLSRequest request) throws IOException {
         try {

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * 1. Application data from a known peer: decrypt with that peer's association
  * 2. Handshake traffic from a peer with a handshake in flight: queue it for the handshake thread
  * 3. A ClientHello: parse (bounded, unfragmented) → session by App-ID → not a replay of the live one →
- *    stateless cookie (HelloVerifyRequest if missing) → handshake cap → handshake on a virtual thread
+ *    stateless cookie (HelloVerifyRequest if missing), unless the hello comes from the address that logged in over
+ *    TLS → handshake cap → handshake on a virtual thread
  * 4. Application data from an unknown port of a known client address: accepted (NAT rebinding) only if it decrypts
  *    under that client's keys
  * 5. Anything else: dropped and counted
@@ -257,12 +258,15 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             counters.dtlsReplayedHelloDropped.increment();
             return;
         }
-        byte[] bytes = new byte[content.readableBytes()];
-        content.getBytes(content.readerIndex(), bytes);
-        DTLSRequest request = verifier.verifyRequest(clientId(peer), bytes, 0, bytes.length, sender(peer));
-        if (request == null) {
-            counters.dtlsHelloVerifyRequests.increment();
-            return;
+        DTLSRequest request = null;
+        if (!ticket.loggedInFrom(peer.getAddress())) {
+            byte[] bytes = new byte[content.readableBytes()];
+            content.getBytes(content.readerIndex(), bytes);
+            request = verifier.verifyRequest(clientId(peer), bytes, 0, bytes.length, sender(peer));
+            if (request == null) {
+                counters.dtlsHelloVerifyRequests.increment();
+                return;
+            }
         }
         if (ticket.pending != null) {
             if (now - ticket.pending.startedNanos < HANDSHAKE_RESEND_NANOS) {
@@ -275,12 +279,19 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
             counters.dtlsHandshakeLimitDropped.increment();
             return;
         }
-        startHandshake(ticket, peer, hello, request, now);
+        startHandshake(ticket, peer, hello, request, content, now);
     }
 
+    /**
+     * @param request the hello that passed the cookie exchange, or null if it needed none: then {@code datagram}, the
+     *                hello itself, is queued for Bouncy Castle to read first
+     */
     private void startHandshake(DtlsTicket ticket, InetSocketAddress peer, ClientHelloInspector.Result hello,
-                                DTLSRequest request, long now) {
+                                DTLSRequest request, ByteBuf datagram, long now) {
         DatagramBridge bridge = new DatagramBridge(channel, socketSender, peer, receiveLimit, sendLimit(peer));
+        if (request == null) {
+            bridge.offer(datagram);
+        }
         DtlsHandshake handshake = new DtlsHandshake(ticket, peer, bridge, hello, now);
         handshakes.put(peer, handshake);
         ticket.pending = handshake;

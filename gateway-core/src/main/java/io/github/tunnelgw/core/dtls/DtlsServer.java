@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.security.SecureRandom;
@@ -155,9 +156,11 @@ public final class DtlsServer implements AutoCloseable {
         if (!channel.isActive()) {
             return Optional.empty();
         }
+        InetAddress loginAddress = controlChannel.remoteAddress() instanceof InetSocketAddress remote
+                ? remote.getAddress() : null;
         DtlsTicket ticket;
         do {
-            ticket = new DtlsTicket(AppId.random(random), psk.clone(), session, leasedAddress, route);
+            ticket = new DtlsTicket(AppId.random(random), psk.clone(), session, leasedAddress, route, loginAddress);
         } while (!directory.add(ticket));
         DtlsTicket admitted = ticket;
         controlChannel.closeFuture().addListener(f -> {

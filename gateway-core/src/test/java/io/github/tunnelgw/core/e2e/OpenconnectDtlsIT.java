@@ -101,6 +101,9 @@ class OpenconnectDtlsIT {
                     .isEqualTo(DTLS_TUNNEL_MTU);
 
             PrometheusSamples beforeUpload = fixture.metrics().scrape();
+            assertThat(beforeUpload.sum(DTLS_HELLO_VERIFY_REQUESTS))
+                    .as("openconnect's hello came from the address it logged in from: no cookie round trip")
+                    .isZero();
             TransferResult transfer = TcpTransfer.run(fixture.topology(), directory(test), SINK_PORT, TRANSFER_BYTES);
             assertThat(transfer.receivedSha256()).isEqualTo(transfer.sentSha256());
             PrometheusSamples afterUpload = fixture.metrics().scrape();

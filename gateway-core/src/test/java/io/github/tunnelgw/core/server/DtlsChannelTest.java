@@ -551,6 +551,33 @@ class DtlsChannelTest {
         }
     }
 
+    /**
+     * The address that logged in over TLS has proved it receives what is sent to it, so its hello starts the handshake
+     * at once, as ocserv's does: no HelloVerifyRequest round trip before openconnect's DTLS is up. The same hello
+     * from another address still gets the cookie exchange (the tests above).
+     */
+    @Test
+    void aHelloFromTheAddressThatLoggedInIsAnsweredWithServerHelloWithoutACookie() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-login-address");
+        DataPlaneCounters counters = gateway.server.counters();
+        try (RecordTlsClient tls = tunnel.tls(); HelloSender client = new HelloSender(tunnel, "127.0.0.1");
+             HelloSender elsewhere = new HelloSender(tunnel)) {
+            awaitNoHandshakeInFlight(gateway);
+            long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
+            client.send(client.hello);
+            assertThat(ClientHellos.handshakeType(client.receive())).as("ServerHello to the first hello")
+                    .isEqualTo(ClientHellos.SERVER_HELLO);
+            assertThat(handshakesInFlight(gateway)).isEqualTo(1);
+            assertThat(counters.dtlsHelloVerifyRequests.sum()).isEqualTo(verifyRequests);
+
+            elsewhere.send(elsewhere.hello);
+            assertThat(ClientHellos.handshakeType(elsewhere.receive())).as("another address: HelloVerifyRequest")
+                    .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
+            assertThat(handshakesInFlight(gateway)).isEqualTo(1);
+        }
+        awaitNoHandshakeInFlight(gateway);
+    }
+
     @Test
     void onlyTheCookieIssuedToThisAddressStartsAHandshake() throws Exception {
         Tunnel tunnel = openTunnel("dtls-cookie");
@@ -633,7 +660,7 @@ class DtlsChannelTest {
              HelloSender attacker = new HelloSender(tunnel)) {
             assertCarriesDataBothWays(tunnel, dtls);
             byte[] established = dtls.lastSentClientHello();
-            assertThat(ClientHellos.cookieOf(established)).as("the hello that passed the cookie exchange").isNotEmpty();
+            assertThat(ClientHellos.cookieOf(established)).as("a hello from the login's address needs no cookie").isEmpty();
             int inFlight = handshakesInFlight(gateway);
             long replayed = counters.dtlsReplayedHelloDropped.sum();
             long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
@@ -699,15 +726,23 @@ class DtlsChannelTest {
 
     /**
      * A UDP client that speaks only ClientHellos naming one tunnel (its App-ID as session_id, like openconnect):
-     * enough to pass the cookie exchange and start a handshake it never finishes.
+     * enough to pass the cookie exchange and start a handshake it never finishes. It sends from
+     * {@link #OTHER_ADDRESS} unless told otherwise: not the address the tunnel logged in from, so its hellos get the
+     * cookie exchange.
      */
     private static final class HelloSender implements AutoCloseable {
+        /** Another loopback address: Linux routes all of 127/8 to lo, so a socket can bind it without set-up. */
+        static final String OTHER_ADDRESS = "127.0.0.2";
         final byte[] hello;
         private final DatagramSocket socket;
 
         HelloSender(Tunnel tunnel) throws Exception {
+            this(tunnel, OTHER_ADDRESS);
+        }
+
+        HelloSender(Tunnel tunnel, String from) throws Exception {
             hello = ClientHellos.hello(ClientHellos.randomId(), ClientHellos.hex(tunnel.appId()), null);
-            socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            socket = new DatagramSocket(new InetSocketAddress(from, 0));
             socket.connect(tunnel.dtlsAddress());
         }
 
