@@ -2,7 +2,6 @@ package io.github.tunnelgw.core.dtls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
@@ -24,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * another datagram there is none, and {@link #NO_MORE} (an {@link InterruptedIOException}, which BC passes through
  * without failing the connection) ends BC's receive loop instead of letting it spin until its timeout.
  *
- * <p>Handshake flights leave through the channel's pipeline. Once direct, records leave through {@link SocketSender}
- * on the sending thread itself, so the downlink does not hop to the event loop for every packet.
+ * <p>Everything leaves through {@link SocketSender} on the sending thread itself: the handshake's flights from its
+ * virtual thread, without a hop to the event loop, and once direct the records, so that the downlink does not hop
+ * to the event loop for every packet.
  */
 final class DatagramBridge implements DatagramTransport {
     /** Thrown by receive in direct mode once the datagram handed in has been taken. */
@@ -181,13 +181,12 @@ final class DatagramBridge implements DatagramTransport {
         }
     }
 
+    /**
+     * Straight onto the socket from the calling thread, the handshake's as well: through {@code channel.writeAndFlush}
+     * each of the handshake's flights waited for the event loop to wake up and send it.
+     */
     private void emit(byte[] buf, int off, int len) {
-        if (direct) {
-            socket.send(buf, off, len, peer);
-            return;
-        }
-        ByteBuf out = channel.alloc().directBuffer(len).writeBytes(buf, off, len);
-        channel.writeAndFlush(new DatagramPacket(out, peer), channel.voidPromise());
+        socket.send(buf, off, len, peer);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,11 +94,34 @@ final class SocketSender {
             gather(datagram, offset, length, peer);
             return;
         }
+        if (!FastThreadLocalThread.currentThreadHasFastThreadLocal()) {
+            sendFromOtherThread(datagram, offset, length, peer);
+            return;
+        }
         ByteBuffer scratch = SCRATCH.get();
         scratch.clear();
         scratch.put(datagram, offset, length);
+        sendTo(scratch, 0, length, peer);
+    }
+
+    /**
+     * A DTLS handshake's virtual thread: a pooled buffer per datagram instead of a scratch buffer per thread, since
+     * each handshake has a thread of its own (two or three flights each).
+     */
+    private void sendFromOtherThread(byte[] datagram, int offset, int length, InetSocketAddress peer) {
+        ByteBuf copy = channel.alloc().directBuffer(length, length);
         try {
-            if (socket.sendTo(scratch, 0, length, peer.getAddress(), peer.getPort()) == 0) {
+            copy.writeBytes(datagram, offset, length);
+            ByteBuffer memory = copy.internalNioBuffer(0, length);
+            sendTo(memory, memory.position(), memory.limit(), peer);
+        } finally {
+            copy.release();
+        }
+    }
+
+    private void sendTo(ByteBuffer memory, int position, int limit, InetSocketAddress peer) {
+        try {
+            if (socket.sendTo(memory, position, limit, peer.getAddress(), peer.getPort()) == 0) {
                 congestionDropped.increment();
             }
         } catch (IOException e) {

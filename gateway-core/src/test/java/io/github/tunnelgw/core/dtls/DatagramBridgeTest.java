@@ -1,70 +1,114 @@
 package io.github.tunnelgw.core.dtls;
 
-import io.netty.buffer.ByteBufUtil;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The bridge over a real epoll UDP channel, sending to a real socket that plays the client. */
+@Timeout(30)
 class DatagramBridgeTest {
-    private static final InetSocketAddress PEER = new InetSocketAddress("192.0.2.7", 40000);
     private static final byte[] CHANGE_CIPHER_SPEC = {20, (byte) 0xFE, (byte) 0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1};
     private static final byte[] FINISHED = new byte[61];
 
-    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final Channel channel;
+    private final SocketSender sender;
+    private final LongAdder sendErrors = new LongAdder();
+    private final DatagramSocket client;
+    private final InetSocketAddress peer;
 
-    private List<byte[]> sentDatagrams() {
-        List<byte[]> sent = new ArrayList<>();
-        for (DatagramPacket packet; (packet = channel.readOutbound()) != null; ) {
-            assertThat(packet.recipient()).isEqualTo(PEER);
-            sent.add(ByteBufUtil.getBytes(packet.content()));
-            packet.release();
+    DatagramBridgeTest() throws Exception {
+        channel = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        sender = SocketSender.of(channel, new LongAdder(), sendErrors, new LongAdder());
+        client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        peer = (InetSocketAddress) client.getLocalSocketAddress();
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private DatagramBridge bridge(int sendLimit) {
+        return new DatagramBridge(channel, sender, peer, 2048, sendLimit);
+    }
+
+    /** What the client received, until nothing more comes for {@code quietMillis}. */
+    private List<byte[]> received(int quietMillis) throws Exception {
+        List<byte[]> datagrams = new ArrayList<>();
+        client.setSoTimeout(quietMillis);
+        byte[] buffer = new byte[4096];
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                client.receive(packet);
+            } catch (SocketTimeoutException quiet) {
+                return datagrams;
+            }
+            datagrams.add(Arrays.copyOf(packet.getData(), packet.getLength()));
         }
-        return sent;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
     }
 
     @Test
     void theRecordsOfAFlightLeaveAsOneDatagramOnceBouncyCastleWaitsForThePeer() throws Exception {
-        DatagramBridge bridge = new DatagramBridge(channel, null, PEER, 2048, 1400);
+        DatagramBridge bridge = bridge(1400);
         bridge.send(CHANGE_CIPHER_SPEC, 0, CHANGE_CIPHER_SPEC.length);
         bridge.send(FINISHED, 0, FINISHED.length);
-        assertThat(sentDatagrams()).as("nothing leaves while the flight is being written").isEmpty();
+        assertThat(received(200)).as("nothing leaves while the flight is being written").isEmpty();
 
         bridge.offer(Unpooled.wrappedBuffer(new byte[]{1, 2, 3}));
-        byte[] received = new byte[2048];
-        assertThat(bridge.receive(received, 0, received.length, 1000)).isEqualTo(3);
+        byte[] into = new byte[2048];
+        assertThat(bridge.receive(into, 0, into.length, 1000)).isEqualTo(3);
 
-        assertThat(sentDatagrams()).containsExactly(concat(CHANGE_CIPHER_SPEC, FINISHED));
+        assertThat(received(500)).containsExactly(concat(CHANGE_CIPHER_SPEC, FINISHED));
+        assertThat(sendErrors.sum()).isZero();
     }
 
     @Test
-    void theLastFlightLeavesWhenTheHandshakeEnds() {
-        DatagramBridge bridge = new DatagramBridge(channel, null, PEER, 2048, 1400);
+    void theLastFlightLeavesWhenTheHandshakeEnds() throws Exception {
+        DatagramBridge bridge = bridge(1400);
         bridge.send(CHANGE_CIPHER_SPEC, 0, CHANGE_CIPHER_SPEC.length);
         bridge.send(FINISHED, 0, FINISHED.length);
 
         bridge.flushFlight();
 
-        assertThat(sentDatagrams()).containsExactly(concat(CHANGE_CIPHER_SPEC, FINISHED));
+        assertThat(received(500)).containsExactly(concat(CHANGE_CIPHER_SPEC, FINISHED));
         bridge.flushFlight();
-        assertThat(sentDatagrams()).as("nothing twice").isEmpty();
+        assertThat(received(200)).as("nothing twice").isEmpty();
     }
 
     @Test
-    void aFlightLargerThanOneDatagramIsSplitBetweenRecords() {
-        DatagramBridge bridge = new DatagramBridge(channel, null, PEER, 2048, 100);
+    void aFlightLargerThanOneDatagramIsSplitBetweenRecords() throws Exception {
+        DatagramBridge bridge = bridge(100);
         byte[] first = new byte[60];
         byte[] second = new byte[60];
         second[0] = 9;
@@ -72,6 +116,36 @@ class DatagramBridgeTest {
         bridge.send(second, 0, second.length);
         bridge.flushFlight();
 
-        assertThat(sentDatagrams()).containsExactly(first, second);
+        assertThat(received(500)).containsExactly(first, second);
+    }
+
+    /**
+     * A handshake runs on a virtual thread of its own, and its flights leave from there, with no hop to the event
+     * loop: a datagram sent while the event loop is blocked still arrives.
+     */
+    @Test
+    void aVirtualThreadsFlightLeavesWithoutTheEventLoop() throws Exception {
+        DatagramBridge bridge = bridge(1400);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        channel.eventLoop().execute(() -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            Thread sending = Thread.ofVirtual().start(() -> {
+                bridge.send(CHANGE_CIPHER_SPEC, 0, CHANGE_CIPHER_SPEC.length);
+                bridge.send(FINISHED, 0, FINISHED.length);
+                bridge.flushFlight();
+            });
+            sending.join(5000);
+            assertThat(received(1000)).as("sent while the event loop was busy")
+                    .containsExactly(concat(CHANGE_CIPHER_SPEC, FINISHED));
+        } finally {
+            release.countDown();
+        }
+        assertThat(sendErrors.sum()).isZero();
     }
 }
