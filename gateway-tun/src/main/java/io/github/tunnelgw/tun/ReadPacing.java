@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Why: reading until the queue is empty costs one more {@code read} per pass, the one that finds nothing. When
  * packets come far apart (a ping, a DNS query, an interactive session) every pass finds one packet, so that read
- * is a third of the reply path's system calls, and on hosts where each system call flushes the TLB (page-table
- * isolation without PCID, as on the PVM guests the benchmarks ran on) it cost ~30 µs of a ping's round trip. The
+ * is one of the reply path's four system calls; on hosts where each system call flushes the TLB (page-table isolation
+ * without PCID, as on the guests the benchmarks ran on) a {@code perf trace} put ~25 µs of a ping's time on it. The
  * queue is watched level-triggered, so a packet left behind by a one-packet pass is reported again at once and
  * nothing is stranded. When packets come close together a one-packet pass would cost an {@code epoll_wait} per
  * packet instead, so a pass that starts within {@link #BUSY_GAP_NANOS} of the previous one drains the queue.
