@@ -11,6 +11,7 @@ import io.github.tunnelgw.core.config.GatewayConfig.Timeouts;
 import io.github.tunnelgw.core.config.GatewayConfig.Tun;
 import io.github.tunnelgw.core.config.GatewayConfig.Warmup;
 import io.github.tunnelgw.auth.IssuerSettings;
+import io.github.tunnelgw.core.dtls.DatagramReader;
 import io.github.tunnelgw.core.dtls.RecordCrypto;
 import io.github.tunnelgw.core.net.DnsName;
 import io.github.tunnelgw.core.net.IpLiteral;
@@ -152,8 +153,11 @@ final class ConfigReader {
         int warmupHandshakes = section.integer("warmupHandshakes", 400, 0, 100_000);
         RecordCrypto recordCrypto = RecordCrypto.valueOf(section.choice("recordCrypto", RecordCrypto.AUTO.key(),
                 Arrays.stream(RecordCrypto.values()).map(RecordCrypto::key).toList()).toUpperCase(Locale.ROOT));
+        DatagramReader datagramReader = DatagramReader.valueOf(section.choice("datagramReader",
+                DatagramReader.AUTO.key(), Arrays.stream(DatagramReader.values()).map(DatagramReader::key).toList())
+                .toUpperCase(Locale.ROOT));
         section.rejectUnknownKeys();
-        return new Dtls(maxHandshakes, warmupHandshakes, recordCrypto);
+        return new Dtls(maxHandshakes, warmupHandshakes, recordCrypto, datagramReader);
     }
 
     private static Warmup warmup(ConfigSection section) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.config;
 
+import io.github.tunnelgw.core.dtls.DatagramReader;
 import io.github.tunnelgw.core.dtls.RecordCrypto;
 import io.github.tunnelgw.core.net.Ipv4Cidr;
 import io.github.tunnelgw.core.net.Ipv6Cidr;
@@ -333,8 +334,10 @@ public record GatewayConfig(
      * @param warmupHandshakes DTLS handshakes the gateway runs against itself in memory before the DTLS port opens,
      *                      so that clients' handshakes run compiled code from the start; 0 skips the warm-up
      * @param recordCrypto  which AES-GCM seals and opens the records: GnuTLS's (fast, needs libgnutls) or the JDK's
+     * @param datagramReader what reads the DTLS port: the gateway's own {@code recvmmsg} reader, or Netty's read
      */
-    public record Dtls(int maxHandshakes, int warmupHandshakes, RecordCrypto recordCrypto) {
+    public record Dtls(int maxHandshakes, int warmupHandshakes, RecordCrypto recordCrypto,
+                       DatagramReader datagramReader) {
     }
 
     /**

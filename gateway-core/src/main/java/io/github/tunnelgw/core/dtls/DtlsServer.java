@@ -80,10 +80,16 @@ public final class DtlsServer implements AutoCloseable {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator((receiveLimit + 1) * RECEIVE_BATCH))
                 .handler(handler)
                 .bind(bindAddress).sync().channel();
-        UdpReceiver receiver = startReceiver(channel, receiveLimit + 1, handler);
+        UdpReceiver receiver = null;
+        if (settings.datagramReader() == DatagramReader.NETTY) {
+            channel.config().setAutoRead(true);
+        } else {
+            receiver = startReceiver(channel, receiveLimit + 1, handler);
+        }
         log.info("DTLS listening on udp {}; records sealed and opened with {} ({}); datagrams read by {}",
                 channel.localAddress(), records.engine().description(), records.reason(),
-                receiver != null ? "recvmmsg through the foreign function API" : "Netty");
+                receiver != null ? "recvmmsg through the foreign function API"
+                        : "Netty (dtls.datagramReader is " + settings.datagramReader().key() + ")");
         return new DtlsServer(channel, directory, handler, settings, random, receiver);
     }
 
@@ -116,6 +122,11 @@ public final class DtlsServer implements AutoCloseable {
             // Clients would meet the same failure; say so now, but the TLS channel still carries their traffic.
             log.warn("DTLS warm-up failed: {}", e.getMessage());
         }
+    }
+
+    /** Whether the gateway's own reader ({@link UdpReceiver}) reads the port, rather than Netty. */
+    public boolean readsWithRecvmmsg() {
+        return receiver != null;
     }
 
     /** The event loop that receives every DTLS datagram. */

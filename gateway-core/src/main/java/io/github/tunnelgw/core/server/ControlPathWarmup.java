@@ -137,7 +137,8 @@ final class ControlPathWarmup {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             if (!config.disableUdpConnections()) {
                 dtls = DtlsServer.start(loop, new InetSocketAddress(loopback, 0), DtlsSettings.of(tunnel.dpd(),
-                        tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0, config.dtls().recordCrypto()),
+                        tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(), 0, config.dtls().recordCrypto(),
+                        config.dtls().datagramReader()),
                         uplink, counters);
             }
             edge.start(dtls != null ? new DownlinkPath(routes, counters, dtls.sendPass())

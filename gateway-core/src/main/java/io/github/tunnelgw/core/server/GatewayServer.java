@@ -120,7 +120,8 @@ public final class GatewayServer implements AutoCloseable {
         if (!config.disableUdpConnections()) {
             dtls = DtlsServer.start(workerGroup, new InetSocketAddress(config.listenAddress(), config.listenPort()),
                     DtlsSettings.of(tunnel.dpd(), tunnel.keepalive(), tunnel.linkMtu(), config.dtls().maxHandshakes(),
-                            config.dtls().warmupHandshakes(), config.dtls().recordCrypto()),
+                            config.dtls().warmupHandshakes(), config.dtls().recordCrypto(),
+                            config.dtls().datagramReader()),
                     uplink, counters);
         }
         // The tun queues are read on the DTLS event loop: DTLS is where most traffic goes (see NetworkEdge#start).

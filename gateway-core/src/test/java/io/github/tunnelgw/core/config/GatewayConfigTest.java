@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.config;
 
+import io.github.tunnelgw.core.dtls.DatagramReader;
 import io.github.tunnelgw.core.dtls.RecordCrypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +64,7 @@ class GatewayConfigTest {
               maxHandshakes: 64             # 1..4096
               warmupHandshakes: 400         # 0..100000
               recordCrypto: auto            # auto | gnutls | jdk
+              datagramReader: auto          # auto | netty
             warmup:
               logins: 300                   # 0..100000
               maxDuration: 5s               # 1s..5m, the most start-up time the login warm-up may take
@@ -116,7 +118,7 @@ class GatewayConfigTest {
         assertThat(config.timeouts()).isEqualTo(new GatewayConfig.Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(90),
                 Duration.ofSeconds(240), Optional.of(Duration.ofMinutes(20)), Optional.of(Duration.ofHours(24)),
                 Duration.ofMinutes(5)));
-        assertThat(config.dtls()).isEqualTo(new GatewayConfig.Dtls(64, 400, RecordCrypto.AUTO));
+        assertThat(config.dtls()).isEqualTo(new GatewayConfig.Dtls(64, 400, RecordCrypto.AUTO, DatagramReader.AUTO));
         assertThat(config.metrics().enabled()).isTrue();
         assertThat(config.metrics().listen()).isEqualTo(IpLiteral.parseSocketAddress("127.0.0.1:9410"));
         assertThat(config.sourceFile()).isEmpty();
@@ -147,7 +149,7 @@ class GatewayConfigTest {
                 nat: {enabled: false, outInterface: eth1, ipForward: require, table: my_table}
                 state: {directory: /srv/gw}
                 timeouts: {auth: 1500ms, dpd: 30, keepalive: 5m, idle: none, session: 0, cookie: 2d}
-                dtls: {maxHandshakes: 4096, warmupHandshakes: 0, recordCrypto: jdk}
+                dtls: {maxHandshakes: 4096, warmupHandshakes: 0, recordCrypto: jdk, datagramReader: netty}
                 warmup: {logins: 7, maxDuration: 20s, packets: 0}
                 metrics: {enabled: false, listen: "[::1]:9999"}
                 """);
@@ -179,6 +181,7 @@ class GatewayConfigTest {
         assertThat(config.dtls().maxHandshakes()).isEqualTo(4096);
         assertThat(config.dtls().warmupHandshakes()).isZero();
         assertThat(config.dtls().recordCrypto()).isEqualTo(RecordCrypto.JDK);
+        assertThat(config.dtls().datagramReader()).isEqualTo(DatagramReader.NETTY);
         assertThat(config.warmup().logins()).isEqualTo(7);
         assertThat(config.warmup().maxDuration()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.warmup().packets()).isZero();
@@ -426,6 +429,8 @@ class GatewayConfigTest {
             {"dtls: {recordCrypto: openssl}", "dtls.recordCrypto"},
             {"dtls: {recordCrypto: GNUTLS}", "dtls.recordCrypto"},
             {"dtls: {recordCrypto: ''}", "dtls.recordCrypto"},
+            {"dtls: {datagramReader: recvmmsg}", "dtls.datagramReader"},
+            {"dtls: {datagramReader: NETTY}", "dtls.datagramReader"},
             {"warmup: {logins: -1}", "warmup.logins"},
             {"warmup: {logins: 100001}", "warmup.logins"},
             {"warmup: {logins: all}", "warmup.logins"},

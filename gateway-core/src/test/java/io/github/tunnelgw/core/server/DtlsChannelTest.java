@@ -578,6 +578,32 @@ class DtlsChannelTest {
         awaitNoHandshakeInFlight(gateway);
     }
 
+    /**
+     * {@code dtls.datagramReader: netty}: Netty's read, the path the gateway falls back to when the foreign function
+     * API is not usable, carries a handshake, data both ways and a DPD, and drops garbage, as the gateway's own
+     * reader does (every other test here runs on that one).
+     */
+    @Test
+    void nettysDatagramReadCarriesTheChannelWhenChosen(@TempDir Path nettyState) throws Exception {
+        assertThat(gateway.server.dtls().orElseThrow().readsWithRecvmmsg()).as("the default reader").isTrue();
+        try (TestGateway netty = new TestGateway(nettyState, "dtls: { datagramReader: netty }\n")) {
+            assertThat(netty.server.dtls().orElseThrow().readsWithRecvmmsg()).isFalse();
+            Tunnel tunnel = openTunnel(netty, "dtls-netty-read");
+            DataPlaneCounters counters = netty.server.counters();
+            try (RecordTlsClient tls = tunnel.tls(); DtlsTestClient dtls = tunnel.connectDtls();
+                 DatagramSocket garbage = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                assertCarriesDataBothWays(netty, tunnel, dtls);
+                dtls.send((byte) 0x03, new byte[0]);
+                assertThat(dtls.receive(5000)).as("DPD answered").containsExactly(0x04);
+                long dropped = counters.dtlsGarbageDropped.sum();
+                byte[] junk = {1, 2, 3};
+                garbage.send(new DatagramPacket(junk, junk.length, tunnel.dtlsAddress()));
+                await("garbage counted", () -> counters.dtlsGarbageDropped.sum() == dropped + 1);
+                assertCarriesDataBothWays(netty, tunnel, dtls);
+            }
+        }
+    }
+
     @Test
     void onlyTheCookieIssuedToThisAddressStartsAHandshake() throws Exception {
         Tunnel tunnel = openTunnel("dtls-cookie");
@@ -708,6 +734,11 @@ class DtlsChannelTest {
 
     /** A packet from the client's own address reaches the network, and one for it comes back over DTLS. */
     private static void assertCarriesDataBothWays(Tunnel tunnel, DtlsTestClient dtls) throws Exception {
+        assertCarriesDataBothWays(gateway, tunnel, dtls);
+    }
+
+    private static void assertCarriesDataBothWays(TestGateway gateway, Tunnel tunnel, DtlsTestClient dtls)
+            throws Exception {
         byte[] own = bytes(Ipv4Packets.udp(tunnel.lease(), INTERNAL, 40));
         dtls.send((byte) 0x00, own);
         assertThat(gateway.edge.uplink.poll(5, TimeUnit.SECONDS)).as("uplink over DTLS").isEqualTo(own);
