@@ -24,7 +24,8 @@ final class TcpSegmentation {
 
     /**
      * Cuts the IPv4/TCP super-packet at the reader index into segments of {@code segmentSize} payload bytes (the
-     * last may be shorter) and hands each, in a new buffer with {@code headroom} free bytes in front, to the sink.
+     * last may be shorter) and hands each, in a new buffer with {@code headroom} free bytes in front and
+     * {@code tailroom} behind, to the sink.
      *
      * @param bytes the packet's memory as a big-endian NIO buffer with the same indices (the tun reader's own read
      *              buffer), for summing the payloads fast without a view object per packet
@@ -32,7 +33,7 @@ final class TcpSegmentation {
      * headers longer than the packet) or a buffer could not be allocated
      */
     static int split(ByteBuf packet, ByteBuffer bytes, int segmentSize, ByteBufAllocator alloc, int headroom,
-                     Consumer<ByteBuf> sink) {
+                     int tailroom, Consumer<ByteBuf> sink) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();
         if (length < 40 || (packet.getUnsignedByte(at) >>> 4) != 4 || packet.getUnsignedByte(at + 9) != 6
@@ -56,7 +57,8 @@ final class TcpSegmentation {
         for (int i = 0; i < segments; i++) {
             int offset = i * segmentSize;
             int size = Math.min(segmentSize, payload - offset);
-            ByteBuf out = alloc.directBuffer(headroom + headers + size, headroom + headers + size);
+            int capacity = headroom + headers + size + tailroom;
+            ByteBuf out = alloc.directBuffer(capacity, capacity);
             out.setIndex(headroom, headroom);
             out.writeBytes(packet, at, headers);
             out.writeBytes(packet, at + headers + offset, size);

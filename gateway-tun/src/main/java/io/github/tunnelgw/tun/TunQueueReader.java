@@ -36,9 +36,10 @@ import java.util.function.Consumer;
  *      ready (EAGAIN): return to the loop.
  *   2. A TCP super-packet (the queue's virtio header says GSO): cut it into segments ({@link TcpSegmentation}). A
  *      packet whose checksum the kernel left partial: fill it in. Any other GSO type: drop and count an error.
- *   3. Copy each packet or segment into a pooled direct buffer of its own size plus headroom, reader and writer
- *      index at headroom, so the sink can prepend its header (CSTP: 8 bytes) without another copy, and hand it to
- *      the sink, which owns it from then on. (The copy is what keeps a 64 KB read buffer from being pinned by every
+ *   3. Copy each packet or segment into a pooled direct buffer of its own size plus headroom and tailroom, reader
+ *      and writer index at headroom, so the sink can frame it where it lies (CSTP prepends 8 bytes; DTLS prepends
+ *      its record header and appends the tag, encrypting in place) without another copy, and hand it to the sink,
+ *      which owns it from then on. (The copy is what keeps a 64 KB read buffer from being pinned by every
  *      packet queued towards a slow client.)
  *   4. Back to 1, at most {@link #BUDGET} reads per event, so one busy queue cannot starve the loop's sockets;
  *      epoll reports the queue again on the next pass while packets remain. A pass that follows the previous one
@@ -59,6 +60,7 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     private final TunQueue queue;
     private final ByteBufAllocator alloc;
     private final int headroom;
+    private final int tailroom;
     private final Consumer<ByteBuf> sink;
     private final Pass pass;
     private final ReadPacing pacing;
@@ -85,11 +87,22 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
     /** @param pass told when each pass over the queue begins and ends (see {@link Pass}) */
     public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink,
                           Pass pass) {
-        this(queue, alloc, headroom, maxPacket, sink, pass, ReadPacing.systemClock());
+        this(queue, alloc, headroom, 0, maxPacket, sink, pass);
+    }
+
+    /** @param tailroom bytes left free behind each packet (its buffer's capacity), for a trailer such as a tag */
+    public TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int tailroom, int maxPacket,
+                          Consumer<ByteBuf> sink, Pass pass) {
+        this(queue, alloc, headroom, tailroom, maxPacket, sink, pass, ReadPacing.systemClock());
     }
 
     TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int maxPacket, Consumer<ByteBuf> sink,
                    Pass pass, ReadPacing pacing) {
+        this(queue, alloc, headroom, 0, maxPacket, sink, pass, pacing);
+    }
+
+    TunQueueReader(TunQueue queue, ByteBufAllocator alloc, int headroom, int tailroom, int maxPacket,
+                   Consumer<ByteBuf> sink, Pass pass, ReadPacing pacing) {
         this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.alloc = Objects.requireNonNull(alloc, "alloc");
@@ -98,10 +111,14 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
         if (headroom < 0 || headroom > 1024) {
             throw new IllegalArgumentException("headroom must be 0..1024 bytes, got " + headroom);
         }
+        if (tailroom < 0 || tailroom > 1024) {
+            throw new IllegalArgumentException("tailroom must be 0..1024 bytes, got " + tailroom);
+        }
         if (maxPacket < 1 || maxPacket > TunQueue.MAX_PACKET) {
             throw new IllegalArgumentException("maxPacket must be 1.." + TunQueue.MAX_PACKET + " bytes, got " + maxPacket);
         }
         this.headroom = headroom;
+        this.tailroom = tailroom;
         // With offloads a read may be a 64 KB super-packet. Plain JDK memory: freed by the GC with the reader, so
         // close() needs no hand-off to the event loop that may still be reading into it.
         int readLimit = queue.readHeadroom() > 0 ? TunQueue.MAX_PACKET : maxPacket;
@@ -190,7 +207,7 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
             int gsoType = VirtioNetHeader.gsoType(packet, header);
             if (gsoType == VirtioNetHeader.GSO_TCPV4) {
                 if (TcpSegmentation.split(packet, readBytes, VirtioNetHeader.gsoSize(packet, header), alloc, headroom,
-                        sink) == 0) {
+                        tailroom, sink) == 0) {
                     errors.increment();
                 }
                 return;
@@ -207,7 +224,8 @@ public final class TunQueueReader implements EpollIoHandle, AutoCloseable {
             }
         }
         int length = packet.readableBytes();
-        ByteBuf copy = alloc.directBuffer(headroom + length, headroom + length);
+        int capacity = headroom + length + tailroom;
+        ByteBuf copy = alloc.directBuffer(capacity, capacity);
         copy.setIndex(headroom, headroom).writeBytes(packet, packet.readerIndex(), length);
         sink.accept(copy);
     }

@@ -39,8 +39,12 @@ class TcpSegmentationTest {
 
     /** Splits a packet that sits alone in its buffer, read through a view of that buffer. */
     private int split(ByteBuf packet, int segmentSize, int headroom) {
+        return split(packet, segmentSize, headroom, 0);
+    }
+
+    private int split(ByteBuf packet, int segmentSize, int headroom, int tailroom) {
         return TcpSegmentation.split(packet, packet.nioBuffer(0, packet.writerIndex()), segmentSize,
-                PooledByteBufAllocator.DEFAULT, headroom, out::add);
+                PooledByteBufAllocator.DEFAULT, headroom, tailroom, out::add);
     }
 
     private static boolean completeChecksum(ByteBuf packet, int start, int offset) {
@@ -51,7 +55,7 @@ class TcpSegmentationTest {
     void cutsIntoSegmentsWithTheirOwnLengthsSequencesIdsAndChecksums() {
         ByteBuf packet = superPacket(2500, ACK | PSH | FIN | CWR);
 
-        int n = split(packet, 1000, 16);
+        int n = split(packet, 1000, 16, 16);
 
         assertThat(n).isEqualTo(3);
         assertThat(out).hasSize(3);
@@ -61,6 +65,7 @@ class TcpSegmentationTest {
             int size = i < 2 ? 1000 : 500;
             assertThat(s.readerIndex()).as("headroom").isEqualTo(16);
             assertThat(s.readableBytes()).isEqualTo(headers + size);
+            assertThat(s.writableBytes()).as("tailroom").isEqualTo(16);
             assertThat(Ipv4Header.totalLength(s)).isEqualTo(headers + size);
             assertThat(s.getUnsignedShort(s.readerIndex() + 4)).as("IP id").isEqualTo(0x1234 + i);
             assertThat(s.getInt(s.readerIndex() + 24)).as("sequence").isEqualTo(7_000 + i * 1000);
@@ -82,7 +87,7 @@ class TcpSegmentationTest {
         memory.put(10, ByteBufUtil.getBytes(packet)); // bytes 0..9 stand for the virtio-net header
         ByteBuf readBuffer = Unpooled.wrappedBuffer(memory.duplicate()).readerIndex(10);
 
-        assertThat(TcpSegmentation.split(readBuffer, memory, 1000, PooledByteBufAllocator.DEFAULT, 0, out::add))
+        assertThat(TcpSegmentation.split(readBuffer, memory, 1000, PooledByteBufAllocator.DEFAULT, 0, 0, out::add))
                 .isEqualTo(3);
         for (ByteBuf segment : out) {
             assertThat(TestPackets.tcpChecksumVerifies(segment)).isTrue();

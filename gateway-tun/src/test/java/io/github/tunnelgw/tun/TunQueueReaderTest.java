@@ -50,7 +50,12 @@ class TunQueueReaderTest {
     }
 
     TunQueueReader reader(int headroom, int maxPacket, Consumer<ByteBuf> sink) {
-        TunQueueReader reader = new TunQueueReader(pair.a, ALLOC, headroom, maxPacket, sink);
+        return reader(headroom, 0, maxPacket, sink);
+    }
+
+    TunQueueReader reader(int headroom, int tailroom, int maxPacket, Consumer<ByteBuf> sink) {
+        TunQueueReader reader = new TunQueueReader(pair.a, ALLOC, headroom, tailroom, maxPacket, sink,
+                TunQueueReader.Pass.NONE);
         readers.add(reader);
         return reader;
     }
@@ -74,7 +79,7 @@ class TunQueueReaderTest {
             p.release();
         }
         AtomicBoolean offLoop = new AtomicBoolean();
-        TunQueueReader reader = reader(8, 1500, buf -> {
+        TunQueueReader reader = reader(8, 16, 1500, buf -> {
             if (!loop.inEventLoop()) {
                 offLoop.set(true);
             }
@@ -89,7 +94,9 @@ class TunQueueReaderTest {
             assertThat(got.isDirect()).isTrue();
             assertThat(got.readerIndex()).as("headroom").isEqualTo(8);
             assertThat(got.readableBytes()).isEqualTo(20 + i * 40);
-            assertThat(got.capacity()).as("a buffer of the packet's own size").isEqualTo(8 + 20 + i * 40);
+            assertThat(got.capacity()).as("a buffer of the packet's own size, headroom and tailroom")
+                    .isEqualTo(8 + 20 + i * 40 + 16);
+            assertThat(got.writableBytes()).as("tailroom").isEqualTo(16);
             ByteBuf expected = packet(20 + i * 40, i);
             assertThat(got.equals(expected)).as("content of packet %d", i).isTrue();
             expected.release();
@@ -329,6 +336,8 @@ class TunQueueReaderTest {
     void badArgumentsAreRefused() {
         assertThatThrownBy(() -> new TunQueueReader(pair.a, ALLOC, -1, 1500, received::add))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("headroom");
+        assertThatThrownBy(() -> new TunQueueReader(pair.a, ALLOC, 8, -1, 1500, received::add, TunQueueReader.Pass.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tailroom");
         assertThatThrownBy(() -> new TunQueueReader(pair.a, ALLOC, 8, 0, received::add))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPacket");
         assertThatThrownBy(() -> new TunQueueReader(pair.a, ALLOC, 8, 70_000, received::add))

@@ -39,6 +39,11 @@ public final class Fixtures {
      * in a pooled direct buffer with {@code headroom} free bytes in front of its reader index.
      */
     public static ByteBuf ipv4(int source, int destination, int totalLength, int headroom) {
+        return ipv4(source, destination, totalLength, headroom, 0);
+    }
+
+    /** @param tailroom bytes of capacity left behind the packet, as the tun reader leaves them */
+    public static ByteBuf ipv4(int source, int destination, int totalLength, int headroom, int tailroom) {
         if (totalLength < 28) {
             throw new IllegalArgumentException("an IPv4/UDP packet has at least 28 bytes");
         }
@@ -57,7 +62,8 @@ public final class Fixtures {
         for (int i = 28; i < totalLength; i++) {
             bytes[i] = (byte) (i * 31);
         }
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(headroom + totalLength);
+        int capacity = headroom + totalLength + tailroom;
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(capacity, capacity);
         buf.writerIndex(headroom).readerIndex(headroom);
         return buf.writeBytes(bytes);
     }

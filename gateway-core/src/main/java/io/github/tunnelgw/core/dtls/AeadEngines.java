@@ -1,5 +1,8 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
@@ -45,7 +48,10 @@ final class AeadEngines {
         return new Selection(JdkAead.ENGINE, "GnuTLS cannot be used (" + problem + ")");
     }
 
-    /** @throws GeneralSecurityException if {@code candidate} and the JDK do not agree on every record */
+    /**
+     * @throws GeneralSecurityException if {@code candidate} and the JDK do not agree on every record, in a native
+     *                                  buffer (the data path's) and in a heap one
+     */
     static void selfTest(AeadEngine candidate) throws GeneralSecurityException {
         byte[] nonce = pattern(12, 1);
         byte[] aad = pattern(GcmRecordLayer.HEADER, 2);
@@ -53,29 +59,50 @@ final class AeadEngines {
             byte[] key = pattern(keyLength, 3);
             try (RecordAead tested = candidate.newKey(key); RecordAead reference = JdkAead.ENGINE.newKey(key)) {
                 for (int size : SELF_TEST_SIZES) {
-                    nonce[0]++; // the JDK refuses to seal twice under one nonce, rightly
-                    byte[] plain = pattern(size, size);
-                    byte[] ours = new byte[size + RecordAead.TAG];
-                    byte[] theirs = new byte[size + RecordAead.TAG];
-                    if (tested.seal(nonce, aad, plain, 0, size, ours, 0) != ours.length
-                            || reference.seal(nonce, aad, plain, 0, size, theirs, 0) != theirs.length
-                            || !Arrays.equals(ours, theirs)) {
-                        throw new GeneralSecurityException("AES-" + keyLength * 8 + "-GCM of " + size
-                                + " bytes differs from the JDK's");
-                    }
-                    byte[] opened = new byte[size];
-                    if (tested.open(nonce, aad, theirs, 0, theirs.length, opened, 0) != size
-                            || !Arrays.equals(opened, plain)) {
-                        throw new GeneralSecurityException("the JDK's AES-" + keyLength * 8 + "-GCM record of " + size
-                                + " bytes does not open");
-                    }
-                    theirs[theirs.length / 2] ^= 1;
-                    if (tested.open(nonce, aad, theirs, 0, theirs.length, opened, 0) != -1) {
-                        throw new GeneralSecurityException("a changed record of " + size + " bytes still opens");
+                    for (boolean direct : new boolean[]{true, false}) {
+                        nonce[0]++; // the JDK refuses to seal twice under one nonce, rightly
+                        agree(tested, reference, nonce, aad, keyLength, size, direct);
                     }
                 }
             }
         }
+    }
+
+    private static void agree(RecordAead tested, RecordAead reference, byte[] nonce, byte[] aad, int keyLength,
+                              int size, boolean direct) throws GeneralSecurityException {
+        String what = "AES-" + keyLength * 8 + "-GCM of " + size + " bytes in a " + (direct ? "native" : "heap")
+                + " buffer";
+        byte[] plain = pattern(size, size);
+        ByteBuf ours = direct ? Unpooled.directBuffer(size + RecordAead.TAG) : Unpooled.buffer(size + RecordAead.TAG);
+        ByteBuf theirs = Unpooled.buffer(size + RecordAead.TAG);
+        try {
+            ours.writeBytes(plain);
+            theirs.writeBytes(plain);
+            if (tested.seal(nonce, aad, ours, 0, size) != size + RecordAead.TAG
+                    || reference.seal(nonce, aad, theirs, 0, size) != size + RecordAead.TAG
+                    || !Arrays.equals(bytes(ours, size + RecordAead.TAG), bytes(theirs, size + RecordAead.TAG))) {
+                throw new GeneralSecurityException(what + " differs from the JDK's");
+            }
+            ours.setIndex(0, 0).writeBytes(bytes(theirs, size + RecordAead.TAG));
+            if (tested.open(nonce, aad, ours, 0, size + RecordAead.TAG) != size
+                    || !Arrays.equals(bytes(ours, size), plain)) {
+                throw new GeneralSecurityException("the JDK's record, " + what + ", does not open");
+            }
+            ours.setIndex(0, 0).writeBytes(bytes(theirs, size + RecordAead.TAG));
+            ours.setByte((size + RecordAead.TAG) / 2, ours.getByte((size + RecordAead.TAG) / 2) ^ 1);
+            if (tested.open(nonce, aad, ours, 0, size + RecordAead.TAG) != -1) {
+                throw new GeneralSecurityException("a changed record, " + what + ", still opens");
+            }
+        } finally {
+            ours.release();
+            theirs.release();
+        }
+    }
+
+    private static byte[] bytes(ByteBuf buffer, int length) {
+        byte[] bytes = new byte[length];
+        buffer.getBytes(0, bytes);
+        return bytes;
     }
 
     private static byte[] pattern(int length, int seed) {

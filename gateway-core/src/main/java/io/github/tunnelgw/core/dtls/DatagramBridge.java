@@ -163,6 +163,17 @@ final class DatagramBridge implements DatagramTransport {
         flightLength += len;
     }
 
+    /**
+     * A record sealed by {@link GcmRecordLayer}, from the sending thread, as a datagram of its own (never part of a
+     * handshake flight). The caller keeps the buffer.
+     */
+    void sendRecord(ByteBuf record) {
+        if (closed || !channel.isActive()) {
+            return;
+        }
+        socket.send(record, peer);
+    }
+
     /** Direct mode, event loop: what Bouncy Castle sends until {@link #endFlight()} leaves as one datagram. */
     void beginFlight() {
         gathering = true;

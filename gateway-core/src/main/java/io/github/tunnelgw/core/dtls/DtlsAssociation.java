@@ -1,6 +1,7 @@
 package io.github.tunnelgw.core.dtls;
 
 import io.github.tunnelgw.core.dataplane.ClientRoute;
+import io.github.tunnelgw.core.dataplane.DataPlane;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +27,8 @@ final class DtlsAssociation implements ClientRoute {
     static final byte DPD_RESP = 0x04;
     static final byte DISCONNECT = 0x05;
     static final byte KEEPALIVE = 0x07;
-    private static final byte[] DPD_PROBE = {DPD_OUT};
+    /** Bytes a packet needs in front of it to be sealed where it lies: the record's, and the type byte. */
+    static final int RECORD_FRONT = GcmRecordLayer.FRONT + 1;
     /** Alert level warning (1), description close_notify (0). */
     private static final byte[] CLOSE_NOTIFY = {1, 0};
     private static final byte ALERT_FATAL = 2;
@@ -49,15 +51,22 @@ final class DtlsAssociation implements ClientRoute {
     private boolean handshakeRetired;
 
     // Event loop only.
+    /** A datagram for Bouncy Castle, or a copy to try against this channel from another port. */
     private final byte[] inbound;
+    private final ByteBuf inboundView;
+    /** What Bouncy Castle decrypts, when it keeps the records. */
     private final byte[] plain;
-    private final ByteBuf uplinkView;
+    private final ByteBuf plainView;
     long lastValidNanos;
     long lastProbeNanos;
 
     // Guarded by sendLock.
-    private final byte[] outbound;
-    private final byte[] sealed;
+    /**
+     * Payloads of our own (DPD, close_notify) and packets without room to be sealed where they lie, with room for a
+     * record around them; or Bouncy Castle's plaintext, when it keeps the records.
+     */
+    private final ByteBuf ownPayload;
+    private final int ownPayloadAt;
 
     DtlsAssociation(DtlsTicket ticket, ClientHelloInspector.Result hello, DTLSTransport dtls, GcmRecordLayer records,
                     DatagramBridge bridge, UplinkPath uplink, DataPlaneCounters counters, long nowNanos)
@@ -71,10 +80,11 @@ final class DtlsAssociation implements ClientRoute {
         this.counters = counters;
         this.payloadLimit = dtls.getSendLimit();
         this.inbound = new byte[bridge.getReceiveLimit()];
+        this.inboundView = Unpooled.wrappedBuffer(inbound);
         this.plain = new byte[Math.max(dtls.getReceiveLimit(), bridge.getReceiveLimit())];
-        this.uplinkView = Unpooled.wrappedBuffer(plain);
-        this.outbound = new byte[payloadLimit];
-        this.sealed = new byte[payloadLimit + GcmRecordLayer.OVERHEAD];
+        this.plainView = Unpooled.wrappedBuffer(plain);
+        this.ownPayloadAt = records == null ? 0 : GcmRecordLayer.FRONT;
+        this.ownPayload = Unpooled.buffer(payloadLimit + (records == null ? 0 : GcmRecordLayer.OVERHEAD));
         this.lastValidNanos = nowNanos;
         this.lastProbeNanos = nowNanos;
     }
@@ -108,26 +118,20 @@ final class DtlsAssociation implements ClientRoute {
             counters.dtlsGarbageDropped.increment();
             return 0;
         }
-        datagram.getBytes(datagram.readerIndex(), inbound, 0, length);
-        return receive(inbound, length, nowNanos, newPeer);
-    }
-
-    int receive(byte[] datagram, int length, long nowNanos) {
-        return receive(datagram, length, nowNanos, null);
-    }
-
-    private int receive(byte[] datagram, int length, long nowNanos, InetSocketAddress newPeer) {
         if (closed) {
             return 0;
         }
         if (records != null) {
-            if (GcmRecordLayer.isOurs(datagram, 0, length)) {
-                return openRecords(datagram, length, nowNanos, newPeer);
+            if (GcmRecordLayer.isOurs(datagram, datagram.readerIndex(), datagram.writerIndex())) {
+                // Opened where it lies; a try from another port opens a copy, since a record that does not open
+                // here is left garbage and the next channel of the address must see it as it came.
+                return openRecords(newPeer == null ? datagram : copyIn(datagram), nowNanos, newPeer);
             }
             // from another port only the channel's own records count; the handler counts what no channel took
-            return newPeer != null ? 0 : retransmittedFlight(datagram, length);
+            return newPeer != null ? 0 : retransmittedFlight(datagram);
         }
-        bridge.handIn(datagram, length);
+        datagram.getBytes(datagram.readerIndex(), inbound, 0, length);
+        bridge.handIn(inbound, length);
         int records = 0;
         try {
             int got = dtls.receive(plain, 0, plain.length, 1);
@@ -136,7 +140,7 @@ final class DtlsAssociation implements ClientRoute {
             }
             while (got >= 0) {
                 records++;
-                if (!onRecord(got, nowNanos)) {
+                if (!onRecord(plainView, 0, got, nowNanos)) {
                     return -1;
                 }
                 got = dtls.receivePending(plain, 0, plain.length);
@@ -162,13 +166,14 @@ final class DtlsAssociation implements ClientRoute {
      * into a large buffer. Its failing on what it does see (a forged record) ends nothing: the channel's records do not
      * depend on it. Nothing here decrypts an application record, so it never counts as one.
      */
-    private int retransmittedFlight(byte[] datagram, int length) {
-        if (handshakeRetired || !onlyHandshakeRecords(datagram, length)
-                || !HandshakeRecordGuard.admits(Unpooled.wrappedBuffer(datagram, 0, length))) {
+    private int retransmittedFlight(ByteBuf datagram) {
+        if (handshakeRetired || !onlyHandshakeRecords(datagram) || !HandshakeRecordGuard.admits(datagram)) {
             counters.dtlsUndecryptableDropped.increment();
             return 0;
         }
-        bridge.handIn(datagram, length);
+        int length = datagram.readableBytes();
+        datagram.getBytes(datagram.readerIndex(), inbound, 0, length);
+        bridge.handIn(inbound, length);
         bridge.beginFlight();
         try {
             dtls.receive(plain, 0, plain.length, 1);
@@ -186,10 +191,11 @@ final class DtlsAssociation implements ClientRoute {
         return 0;
     }
 
-    private static boolean onlyHandshakeRecords(byte[] datagram, int length) {
-        for (int at = 0, size; at < length; at += size) {
-            size = GcmRecordLayer.recordLength(datagram, at, length);
-            int type = datagram[at] & 0xFF;
+    private static boolean onlyHandshakeRecords(ByteBuf datagram) {
+        int end = datagram.writerIndex();
+        for (int at = datagram.readerIndex(), size; at < end; at += size) {
+            size = GcmRecordLayer.recordLength(datagram, at, end);
+            int type = datagram.getUnsignedByte(at);
             if (size < 0 || (type != CONTENT_HANDSHAKE && type != CONTENT_CHANGE_CIPHER_SPEC)) {
                 return false;
             }
@@ -197,38 +203,48 @@ final class DtlsAssociation implements ClientRoute {
         return true;
     }
 
-    /** The application records of the datagram, through {@link GcmRecordLayer}. */
-    private int openRecords(byte[] datagram, int length, long nowNanos, InetSocketAddress newPeer) {
+    /**
+     * The application records of the datagram, through {@link GcmRecordLayer}, each opened where it lies. The
+     * datagram's indices are moved while a packet is forwarded and put back at the end.
+     */
+    private int openRecords(ByteBuf datagram, long nowNanos, InetSocketAddress newPeer) {
+        int start = datagram.readerIndex();
+        int end = datagram.writerIndex();
         int opened = 0;
-        for (int at = 0, size; (size = GcmRecordLayer.recordLength(datagram, at, length)) > 0; at += size) {
-            if (!GcmRecordLayer.isOurs(datagram, at, length)) {
-                break;
-            }
-            int got = records.open(datagram, at, size, plain);
-            if (got < 0) {
-                continue;
-            }
-            if (opened++ == 0 && newPeer != null) {
-                bridge.rebind(newPeer);
-            }
-            if ((datagram[at] & 0xFF) == GcmRecordLayer.ALERT) {
-                log.debug("{}: DTLS alert from {}: level {} description {}", ticket, bridge.peer(),
-                        got > 0 ? plain[0] : -1, got > 1 ? plain[1] : -1);
-                if (endsTheChannel(got)) {
-                    log.info("{}: client closed its DTLS channel from {} (alert {}/{}); the downlink goes over CSTP",
-                            ticket, bridge.peer(), plain[0], plain[1]);
+        try {
+            for (int at = start, size; (size = GcmRecordLayer.recordLength(datagram, at, end)) > 0; at += size) {
+                if (!GcmRecordLayer.isOurs(datagram, at, end)) {
+                    break;
+                }
+                int got = records.open(datagram, at, size);
+                if (got < 0) {
+                    continue;
+                }
+                if (opened++ == 0 && newPeer != null) {
+                    bridge.rebind(newPeer);
+                }
+                int plainAt = at + GcmRecordLayer.FRONT;
+                if (datagram.getUnsignedByte(at) == GcmRecordLayer.ALERT) {
+                    if (endsTheChannel(datagram, plainAt, got)) {
+                        log.info("{}: client closed its DTLS channel from {} (alert {}/{}); the downlink goes over CSTP",
+                                ticket, bridge.peer(), datagram.getByte(plainAt), datagram.getByte(plainAt + 1));
+                        return -1;
+                    }
+                    log.debug("{}: DTLS alert from {}: level {} description {}", ticket, bridge.peer(),
+                            got > 0 ? datagram.getByte(plainAt) : -1, got > 1 ? datagram.getByte(plainAt + 1) : -1);
+                    continue;
+                }
+                try {
+                    if (!onRecord(datagram, plainAt, got, nowNanos)) {
+                        return -1;
+                    }
+                } catch (IOException e) {
+                    log.info("{}: DTLS channel from {} failed: {}", ticket, bridge.peer(), e.toString());
                     return -1;
                 }
-                continue;
             }
-            try {
-                if (!onRecord(got, nowNanos)) {
-                    return -1;
-                }
-            } catch (IOException e) {
-                log.info("{}: DTLS channel from {} failed: {}", ticket, bridge.peer(), e.toString());
-                return -1;
-            }
+        } finally {
+            datagram.setIndex(start, end);
         }
         if (opened == 0 && newPeer == null) {
             counters.dtlsUndecryptableDropped.increment();
@@ -236,31 +252,41 @@ final class DtlsAssociation implements ClientRoute {
         return opened;
     }
 
-    /** An authenticated close_notify or fatal alert: the peer has given this channel up. */
-    private boolean endsTheChannel(int alertLength) {
-        return alertLength >= 2 && (plain[0] == ALERT_FATAL || plain[1] == CLOSE_NOTIFY_DESCRIPTION);
+    /** A copy of the datagram in this association's own buffer. */
+    private ByteBuf copyIn(ByteBuf datagram) {
+        return inboundView.setIndex(0, 0).writeBytes(datagram, datagram.readerIndex(), datagram.readableBytes());
     }
 
-    /** @return false when the peer ended the DTLS channel (DISCONNECT): the downlink goes back to CSTP at once */
-    private boolean onRecord(int length, long nowNanos) throws IOException {
+    /** An authenticated close_notify or fatal alert: the peer has given this channel up. */
+    private static boolean endsTheChannel(ByteBuf alert, int at, int length) {
+        return length >= 2 && (alert.getByte(at) == ALERT_FATAL || alert.getByte(at + 1) == CLOSE_NOTIFY_DESCRIPTION);
+    }
+
+    /**
+     * One decrypted payload: {@code length} bytes at {@code at} of {@code record}, whose indices it may move.
+     *
+     * @return false when the peer ended the DTLS channel (DISCONNECT): the downlink goes back to CSTP at once
+     */
+    private boolean onRecord(ByteBuf record, int at, int length, long nowNanos) throws IOException {
         if (length == 0) {
             return true;
         }
         lastValidNanos = nowNanos;
         ticket.route.prefer(this);
-        switch (plain[0]) {
+        switch (record.getByte(at)) {
             case DATA -> {
                 ticket.session.markData(nowNanos);
-                uplinkView.setIndex(1, length);
+                record.setIndex(at + 1, at + length);
                 counters.dtlsUplinkPackets.increment();
                 counters.dtlsUplinkBytes.add(length - 1);
-                uplink.forward(ticket.leasedAddress, uplinkView, ticket.leasedAddress);
+                uplink.forward(ticket.leasedAddress, record, ticket.leasedAddress);
             }
             case DPD_OUT -> {
                 // Echo byte for byte: openconnect's MTU probe only accepts its own bytes back (reference §5.4).
-                plain[0] = DPD_RESP;
                 synchronized (sendLock) {
-                    send(plain, Math.min(length, payloadLimit));
+                    ByteBuf reply = payload(DPD_RESP);
+                    reply.writeBytes(record, at + 1, Math.min(length, payloadLimit) - 1);
+                    send(reply);
                 }
             }
             case DISCONNECT -> {
@@ -277,7 +303,9 @@ final class DtlsAssociation implements ClientRoute {
 
     /**
      * Downlink, on the delivering thread: frame with the type byte, encrypt, send (a full socket buffer drops the
-     * datagram, see {@link SocketSender}). Too big for a record: over CSTP instead.
+     * datagram, see {@link SocketSender}). A packet from the tun reader has the room a record needs around it
+     * ({@link DataPlane#HEADROOM}, {@link DataPlane#TAILROOM}) and is sealed and sent where it lies; another is
+     * copied into the association's own buffer first. Too big for a record: over CSTP instead.
      */
     @Override
     public void deliver(ByteBuf packet) {
@@ -289,9 +317,14 @@ final class DtlsAssociation implements ClientRoute {
         try {
             ticket.session.markData(System.nanoTime());
             synchronized (sendLock) {
-                outbound[0] = DATA;
-                packet.getBytes(packet.readerIndex(), outbound, 1, length);
-                send(outbound, length + 1);
+                if (records != null && packet.readerIndex() >= RECORD_FRONT
+                        && packet.capacity() - packet.writerIndex() >= GcmRecordLayer.TAG) {
+                    int at = packet.readerIndex() - 1;
+                    packet.setByte(at, DATA).readerIndex(at);
+                    send(packet);
+                } else {
+                    send(payload(DATA).writeBytes(packet, packet.readerIndex(), length));
+                }
             }
             counters.dtlsDownlinkPackets.increment();
             counters.dtlsDownlinkBytes.add(length);
@@ -309,7 +342,7 @@ final class DtlsAssociation implements ClientRoute {
         lastProbeNanos = nowNanos;
         try {
             synchronized (sendLock) {
-                send(DPD_PROBE, 1);
+                send(payload(DPD_OUT));
             }
         } catch (IOException e) {
             closed = true;
@@ -317,13 +350,20 @@ final class DtlsAssociation implements ClientRoute {
         }
     }
 
-    /** One application record, under sendLock. */
-    private void send(byte[] payload, int length) throws IOException {
+    /** The association's own payload buffer, under sendLock, holding the type byte. */
+    private ByteBuf payload(byte type) {
+        return ownPayload.setIndex(ownPayloadAt, ownPayloadAt).writeByte(type);
+    }
+
+    /** One application record of the readable bytes of {@code payload}, under sendLock. */
+    private void send(ByteBuf payload) throws IOException {
         if (records == null) {
-            dtls.send(payload, 0, length);
+            // Bouncy Castle takes a byte[]: payload is ownPayload (only a packet for GcmRecordLayer is sent in place)
+            dtls.send(ownPayload.array(), ownPayload.arrayOffset() + payload.readerIndex(), payload.readableBytes());
             return;
         }
-        bridge.send(sealed, 0, records.seal(GcmRecordLayer.APPLICATION_DATA, payload, 0, length, sealed));
+        records.seal(GcmRecordLayer.APPLICATION_DATA, payload);
+        bridge.sendRecord(payload);
     }
 
     /** Stops using this channel (downlink back to CSTP) and closes it, with a close_notify. */
@@ -333,7 +373,9 @@ final class DtlsAssociation implements ClientRoute {
         synchronized (sendLock) {
             try {
                 if (records != null) {
-                    bridge.send(sealed, 0, records.seal(GcmRecordLayer.ALERT, CLOSE_NOTIFY, 0, 2, sealed));
+                    ByteBuf alert = ownPayload.setIndex(ownPayloadAt, ownPayloadAt).writeBytes(CLOSE_NOTIFY);
+                    records.seal(GcmRecordLayer.ALERT, alert);
+                    bridge.sendRecord(alert);
                     bridge.close();
                 } else {
                     dtls.close();

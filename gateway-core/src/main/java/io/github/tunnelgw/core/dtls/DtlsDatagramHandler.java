@@ -3,6 +3,7 @@ package io.github.tunnelgw.core.dtls;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
 import io.github.tunnelgw.core.dataplane.UplinkPath;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -345,7 +346,7 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
                 (now - handshake.startedNanos) / 1000);
         try {
             for (byte[] early : handshake.bridge.goDirect()) {
-                if (association.receive(early, early.length, now) < 0) {
+                if (association.receive(Unpooled.wrappedBuffer(early), now) < 0) {
                     drop(association);
                     return;
                 }

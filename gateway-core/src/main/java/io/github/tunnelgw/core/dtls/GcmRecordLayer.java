@@ -1,5 +1,6 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
 import org.bouncycastle.tls.CipherSuite;
 
 import java.io.IOException;
@@ -20,14 +21,17 @@ import java.util.Arrays;
  * start at {@link #FIRST_SEQUENCE}, far above the few Bouncy Castle spent in epoch 1 on its Finished and
  * retransmissions, so no nonce is ever used twice. Incoming records pass a 64-record replay window.
  *
- * <p>Sealing is guarded by the caller (the association's send lock); opening belongs to the event loop.
+ * <p>Records are sealed and opened where they lie, in the buffer they travel in (see {@link RecordAead}).
+ * Sealing is guarded by the caller (the association's send lock); opening belongs to the event loop.
  */
 final class GcmRecordLayer {
     static final int HEADER = 13;
     static final int EXPLICIT_NONCE = 8;
     static final int TAG = RecordAead.TAG;
+    /** Bytes in front of a record's plaintext: the header and the explicit nonce. */
+    static final int FRONT = HEADER + EXPLICIT_NONCE;
     /** Bytes a record adds to its plaintext. */
-    static final int OVERHEAD = HEADER + EXPLICIT_NONCE + TAG;
+    static final int OVERHEAD = FRONT + TAG;
     static final int APPLICATION_DATA = 23;
     static final int ALERT = 21;
     static final int EPOCH = 1;
@@ -111,69 +115,85 @@ final class GcmRecordLayer {
     }
 
     /**
-     * Seals {@code length} bytes of {@code plain} from {@code offset} into {@code record} from 0.
+     * Seals the plaintext readable in {@code record} where it lies: the header and explicit nonce are written into
+     * the {@link #FRONT} bytes in front of the reader index, the plaintext is encrypted in place and the tag is
+     * written behind it; the indices then span the whole record.
      *
-     * @return the record's length ({@code length + OVERHEAD})
-     * @throws IOException if the sequence numbers are used up (after 2^48 records: the client must reconnect)
+     * @return the record's length (plaintext plus {@link #OVERHEAD})
+     * @throws IllegalArgumentException if there are fewer than {@link #FRONT} bytes in front or {@link #TAG} behind
+     * @throws IOException              if the sequence numbers are used up (after 2^48 records: the client must
+     *                                  reconnect) or the cipher failed
      */
-    int seal(int type, byte[] plain, int offset, int length, byte[] record) throws IOException {
+    int seal(int type, ByteBuf record) throws IOException {
+        int plainAt = record.readerIndex();
+        int length = record.readableBytes();
+        int start = plainAt - FRONT;
+        if (start < 0 || record.capacity() - record.writerIndex() < TAG) {
+            throw new IllegalArgumentException("a record needs " + FRONT + " bytes in front of its plaintext and "
+                    + TAG + " behind");
+        }
         if (nextSequence > LAST_SEQUENCE) {
             throw new IOException("DTLS sequence numbers exhausted");
         }
         long sequence = nextSequence++;
         long epochAndSequence = (long) EPOCH << 48 | sequence;
-        writeHeader(record, type, epochAndSequence, EXPLICIT_NONCE + length + TAG);
-        putLong(record, HEADER, epochAndSequence);
+        record.setByte(start, type);
+        record.setShort(start + 1, VERSION);
+        record.setLong(start + 3, epochAndSequence); // epoch and 48-bit sequence number: bytes 3 to 10
+        record.setShort(start + 11, EXPLICIT_NONCE + length + TAG);
+        record.setLong(start + HEADER, epochAndSequence);
         putLong(sealNonce, SALT, epochAndSequence);
         writeAad(sealAad, type, epochAndSequence, length);
         try {
-            return HEADER + EXPLICIT_NONCE + sealer.seal(sealNonce, sealAad, plain, offset, length, record,
-                    HEADER + EXPLICIT_NONCE);
+            sealer.seal(sealNonce, sealAad, record, plainAt, length);
         } catch (IllegalStateException e) {
             throw new IOException("AES-GCM seal failed: " + e.getMessage(), e);
         }
+        record.setIndex(start, plainAt + length + TAG);
+        return length + OVERHEAD;
     }
 
-    /** Whether the record at {@code offset} is one this layer opens: application data or an alert, in epoch 1. */
-    static boolean isOurs(byte[] datagram, int offset, int length) {
-        if (length - offset < HEADER) {
+    /** Whether the record at {@code index} is one this layer opens: application data or an alert, in epoch 1. */
+    static boolean isOurs(ByteBuf datagram, int index, int end) {
+        if (end - index < HEADER) {
             return false;
         }
-        int type = datagram[offset] & 0xFF;
-        return (type == APPLICATION_DATA || type == ALERT) && getShort(datagram, offset + 3) == EPOCH;
+        int type = datagram.getUnsignedByte(index);
+        return (type == APPLICATION_DATA || type == ALERT) && datagram.getUnsignedShort(index + 3) == EPOCH;
     }
 
-    /** Length of the whole record at {@code offset} (header included), or -1 if it does not fit in {@code end}. */
-    static int recordLength(byte[] datagram, int offset, int end) {
-        if (end - offset < HEADER) {
+    /** Length of the whole record at {@code index} (header included), or -1 if it does not end by {@code end}. */
+    static int recordLength(ByteBuf datagram, int index, int end) {
+        if (end - index < HEADER) {
             return -1;
         }
-        int length = HEADER + getShort(datagram, offset + 11);
-        return offset + length <= end ? length : -1;
+        int length = HEADER + datagram.getUnsignedShort(index + 11);
+        return index + length <= end ? length : -1;
     }
 
     /**
-     * Opens the record of {@code recordLength} bytes at {@code offset} into {@code plain} from 0.
+     * Opens the record of {@code recordLength} bytes at {@code index} where it lies: its plaintext then starts
+     * {@link #FRONT} bytes after {@code index}. The datagram's indices are not moved.
      *
      * @return the plaintext length, or -1 if the record is malformed, replayed or does not authenticate (nothing
-     * about the association changes then)
+     * about the association changes then; the record's bytes may be garbage)
      */
-    int open(byte[] datagram, int offset, int recordLength, byte[] plain) {
-        int ciphertext = recordLength - HEADER - EXPLICIT_NONCE;
-        if (ciphertext < TAG || ciphertext - TAG > plain.length || getShort(datagram, offset + 1) != VERSION) {
+    int open(ByteBuf datagram, int index, int recordLength) {
+        int ciphertext = recordLength - FRONT;
+        if (ciphertext < TAG || datagram.getUnsignedShort(index + 1) != VERSION) {
             return -1;
         }
-        long epochAndSequence = getLong(datagram, offset + 3);
+        long epochAndSequence = datagram.getLong(index + 3);
         long sequence = epochAndSequence & LAST_SEQUENCE;
         if (!isFresh(sequence)) {
             return -1;
         }
-        int type = datagram[offset] & 0xFF;
-        System.arraycopy(datagram, offset + HEADER, openNonce, SALT, EXPLICIT_NONCE);
+        int type = datagram.getUnsignedByte(index);
+        datagram.getBytes(index + HEADER, openNonce, SALT, EXPLICIT_NONCE);
         writeAad(openAad, type, epochAndSequence, ciphertext - TAG);
         int opened;
         try {
-            opened = opener.open(openNonce, openAad, datagram, offset + HEADER + EXPLICIT_NONCE, ciphertext, plain, 0);
+            opened = opener.open(openNonce, openAad, datagram, index + FRONT, ciphertext);
         } catch (IllegalStateException closed) {
             return -1;
         }
@@ -202,15 +222,6 @@ final class GcmRecordLayer {
         }
     }
 
-    private static void writeHeader(byte[] record, int type, long epochAndSequence, int length) {
-        record[0] = (byte) type;
-        putShort(record, 1, VERSION);
-        putShort(record, 3, (int) (epochAndSequence >>> 48));
-        putShort(record, 5, (int) (epochAndSequence >>> 32));
-        putInt(record, 7, (int) epochAndSequence);
-        putShort(record, 11, length);
-    }
-
     private static void writeAad(byte[] aad, int type, long epochAndSequence, int plainLength) {
         putLong(aad, 0, epochAndSequence);
         aad[8] = (byte) type;
@@ -231,17 +242,5 @@ final class GcmRecordLayer {
     private static void putLong(byte[] b, int at, long v) {
         putInt(b, at, (int) (v >>> 32));
         putInt(b, at + 4, (int) v);
-    }
-
-    private static int getShort(byte[] b, int at) {
-        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-    }
-
-    private static long getLong(byte[] b, int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | b[at + i] & 0xFF;
-        }
-        return v;
     }
 }

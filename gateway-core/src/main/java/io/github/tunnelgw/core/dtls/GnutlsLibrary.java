@@ -12,25 +12,30 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The few functions of GnuTLS's AEAD API (libgnutls.so.30, GnuTLS ≥ 3.4; the library openconnect and ocserv use)
+ * The few functions of GnuTLS's AEAD API (libgnutls.so.30, GnuTLS ≥ 3.6.10; the library openconnect and ocserv use)
  * that {@link GnutlsAead} calls, bound with the JDK's foreign function API. Loaded with {@code dlopen}, so the
  * gateway runs without it (see {@link AeadEngines}). The per-record calls are bound as critical: they are short, do
  * not call back into Java, and so need no thread-state transition.
+ *
+ * <p>The per-record calls are the in-place ones ({@code _encryptv2}, {@code _decryptv2}): a record is sealed and
+ * opened where it lies, in the packet's own buffer. Their tag argument is bound as a 64-bit integer rather than an
+ * address, so that a buffer's raw address can be passed without a segment object per record; on the LP64 ABIs the
+ * JDK links for (x86-64, AArch64) a pointer and a 64-bit integer are passed alike.
  */
 @SuppressWarnings("restricted") // binding native code is this class's job; bin/gateway enables native access
 final class GnutlsLibrary {
     static final String SONAME = "libgnutls.so.30";
-    /** The oldest release with {@code gnutls_aead_cipher_init} and its encrypt and decrypt calls. */
-    private static final String MINIMUM_VERSION = "3.4.0";
+    /** The oldest release with {@code gnutls_aead_cipher_init} and the in-place encrypt and decrypt calls. */
+    private static final String MINIMUM_VERSION = "3.6.10";
 
     final String version;
     final int aes128Gcm;
     final int aes256Gcm;
     /** {@code int gnutls_aead_cipher_init(gnutls_aead_cipher_hd_t *handle, int cipher, const gnutls_datum_t *key)} */
     final MethodHandle init;
-    /** {@code int gnutls_aead_cipher_encrypt(handle, nonce, nonce_len, auth, auth_len, tag_size, ptext, ptext_len, ctext, *ctext_len)} */
+    /** {@code int gnutls_aead_cipher_encryptv2(handle, nonce, nonce_len, auth_iov, auth_iovcnt, iov, iovcnt, tag, *tag_size)} */
     final MethodHandle encrypt;
-    /** {@code int gnutls_aead_cipher_decrypt(handle, nonce, nonce_len, auth, auth_len, tag_size, ctext, ctext_len, ptext, *ptext_len)} */
+    /** {@code int gnutls_aead_cipher_decryptv2(handle, nonce, nonce_len, auth_iov, auth_iovcnt, iov, iovcnt, tag, tag_size)} */
     final MethodHandle decrypt;
     /** {@code void gnutls_aead_cipher_deinit(handle)} */
     final MethodHandle deinit;
@@ -83,14 +88,16 @@ final class GnutlsLibrary {
             if (aes128 <= 0 || aes256 <= 0) {
                 throw new UnavailableException("GnuTLS " + version + " has no AES-GCM");
             }
-            FunctionDescriptor crypt = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
-                    JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+            FunctionDescriptor encryptv2 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
+                    JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS);
+            FunctionDescriptor decryptv2 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
+                    JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG);
             Linker.Option critical = Linker.Option.critical(false);
             return new GnutlsLibrary(version, aes128, aes256,
                     linker.downcallHandle(find(symbols, "gnutls_aead_cipher_init"),
                             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS)),
-                    linker.downcallHandle(find(symbols, "gnutls_aead_cipher_encrypt"), crypt, critical),
-                    linker.downcallHandle(find(symbols, "gnutls_aead_cipher_decrypt"), crypt, critical),
+                    linker.downcallHandle(find(symbols, "gnutls_aead_cipher_encryptv2"), encryptv2, critical),
+                    linker.downcallHandle(find(symbols, "gnutls_aead_cipher_decryptv2"), decryptv2, critical),
                     linker.downcallHandle(find(symbols, "gnutls_aead_cipher_deinit"),
                             FunctionDescriptor.ofVoid(ADDRESS)),
                     linker.downcallHandle(find(symbols, "gnutls_strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT)));

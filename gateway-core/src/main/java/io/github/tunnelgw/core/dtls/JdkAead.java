@@ -1,8 +1,11 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
+
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
@@ -33,29 +36,39 @@ final class JdkAead implements RecordAead {
     }
 
     @Override
-    public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+    public int seal(byte[] nonce, byte[] aad, ByteBuf buffer, int index, int length) {
+        if (buffer.capacity() - index - length < TAG) {
+            throw new IllegalArgumentException("no room for the tag after " + length + " bytes at " + index);
+        }
         try {
-            return crypt(Cipher.ENCRYPT_MODE, nonce, aad, in, inOffset, length, out, outOffset);
+            return crypt(Cipher.ENCRYPT_MODE, nonce, aad, buffer.nioBuffer(index, length),
+                    buffer.nioBuffer(index, length + TAG));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM seal failed: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+    public int open(byte[] nonce, byte[] aad, ByteBuf buffer, int index, int length) {
+        if (length < TAG) {
+            checkOpen();
+            return -1;
+        }
         try {
-            return crypt(Cipher.DECRYPT_MODE, nonce, aad, in, inOffset, length, out, outOffset);
+            return crypt(Cipher.DECRYPT_MODE, nonce, aad, buffer.nioBuffer(index, length),
+                    buffer.nioBuffer(index, length - TAG));
         } catch (GeneralSecurityException e) {
-            return -1; // a bad tag, or a length the mode refuses (shorter than the tag, no room in out)
+            return -1; // a bad tag
         }
     }
 
-    private int crypt(int mode, byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out,
-                      int outOffset) throws GeneralSecurityException {
+    /** In and out are two views of the same bytes: {@code Cipher}'s buffer calls are copy-safe for that. */
+    private int crypt(int mode, byte[] nonce, byte[] aad, ByteBuffer in, ByteBuffer out)
+            throws GeneralSecurityException {
         checkOpen();
         cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
         cipher.updateAAD(aad);
-        return cipher.doFinal(in, inOffset, length, out, outOffset);
+        return cipher.doFinal(in, out);
     }
 
     private void checkOpen() {

@@ -1,6 +1,7 @@
 package io.github.tunnelgw.core.dtls;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
@@ -85,22 +86,36 @@ final class SocketSender {
         flushBatch();
     }
 
+    /** A datagram in an array (a handshake flight, from Bouncy Castle), which the caller may reuse at once. */
     void send(byte[] datagram, int offset, int length, InetSocketAddress peer) {
+        send(Unpooled.wrappedBuffer(datagram, offset, length), peer);
+    }
+
+    /**
+     * The readable bytes of {@code datagram} as one datagram. The caller keeps the buffer: a native one is sent
+     * from where it lies, or copied into the batch; any other is copied first.
+     */
+    void send(ByteBuf datagram, InetSocketAddress peer) {
+        int length = datagram.readableBytes();
         if (length > SCRATCH_BYTES) {
             sendErrors.increment();
             return;
         }
         if (batching && channel.eventLoop().inEventLoop()) {
-            gather(datagram, offset, length, peer);
+            gather(datagram, peer);
+            return;
+        }
+        if (datagram.hasMemoryAddress()) {
+            sendToAddress(datagram.memoryAddress(), datagram.readerIndex(), datagram.writerIndex(), peer);
             return;
         }
         if (!FastThreadLocalThread.currentThreadHasFastThreadLocal()) {
-            sendFromOtherThread(datagram, offset, length, peer);
+            sendFromOtherThread(datagram, peer);
             return;
         }
         ByteBuffer scratch = SCRATCH.get();
-        scratch.clear();
-        scratch.put(datagram, offset, length);
+        scratch.clear().limit(length);
+        datagram.getBytes(datagram.readerIndex(), scratch);
         sendTo(scratch, 0, length, peer);
     }
 
@@ -108,10 +123,11 @@ final class SocketSender {
      * A DTLS handshake's virtual thread: a pooled buffer per datagram instead of a scratch buffer per thread, since
      * each handshake has a thread of its own (two or three flights each).
      */
-    private void sendFromOtherThread(byte[] datagram, int offset, int length, InetSocketAddress peer) {
+    private void sendFromOtherThread(ByteBuf datagram, InetSocketAddress peer) {
+        int length = datagram.readableBytes();
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         try {
-            copy.writeBytes(datagram, offset, length);
+            copy.writeBytes(datagram, datagram.readerIndex(), length);
             ByteBuffer memory = copy.internalNioBuffer(0, length);
             sendTo(memory, memory.position(), memory.limit(), peer);
         } finally {
@@ -130,7 +146,18 @@ final class SocketSender {
         }
     }
 
-    private void gather(byte[] datagram, int offset, int length, InetSocketAddress peer) {
+    private void sendToAddress(long memoryAddress, int position, int limit, InetSocketAddress peer) {
+        try {
+            if (socket.sendToAddress(memoryAddress, position, limit, peer.getAddress(), peer.getPort()) == 0) {
+                congestionDropped.increment();
+            }
+        } catch (IOException e) {
+            sendErrors.increment();
+        }
+    }
+
+    private void gather(ByteBuf datagram, InetSocketAddress peer) {
+        int length = datagram.readableBytes();
         if (segments > 0 && (batchClosed || length > segmentSize || !peer.equals(batchPeer)
                 || segments == MAX_SEGMENTS || batch.writerIndex() + length > MAX_BATCH_BYTES)) {
             flushBatch();
@@ -141,7 +168,7 @@ final class SocketSender {
             segmentSize = length;
             batchClosed = false;
         }
-        batch.writeBytes(datagram, offset, length);
+        batch.writeBytes(datagram, datagram.readerIndex(), length);
         segments++;
         batchClosed = length < segmentSize;
     }
@@ -170,12 +197,12 @@ final class SocketSender {
 
     private void sendNow(ByteBuf out) {
         try {
-            ByteBuffer nio = out.internalNioBuffer(out.readerIndex(), out.readableBytes());
-            if (socket.sendTo(nio, nio.position(), nio.limit(), batchPeer.getAddress(), batchPeer.getPort()) == 0) {
-                congestionDropped.increment();
+            if (out.hasMemoryAddress()) {
+                sendToAddress(out.memoryAddress(), out.readerIndex(), out.writerIndex(), batchPeer);
+            } else {
+                ByteBuffer nio = out.internalNioBuffer(out.readerIndex(), out.readableBytes());
+                sendTo(nio, nio.position(), nio.limit(), batchPeer);
             }
-        } catch (IOException e) {
-            sendErrors.increment();
         } finally {
             out.release();
         }

@@ -90,7 +90,7 @@ public final class QueueEdge implements NetworkEdge {
     public void start(DownlinkPath downlink, IoEventLoop loop) throws IOException {
         for (TunQueue queue : queues) {
             TunQueueReader reader = new TunQueueReader(queue, PooledByteBufAllocator.DEFAULT, DataPlane.HEADROOM,
-                    mtu, downlink::onTunPacket, downlink.pass());
+                    DataPlane.TAILROOM, mtu, downlink::onTunPacket, downlink.pass());
             readers.add(reader);
             reader.start(loop);
         }

@@ -1,5 +1,7 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
+
 import org.junit.jupiter.api.Test;
 
 import java.security.GeneralSecurityException;
@@ -48,7 +50,7 @@ class AeadEnginesTest {
     @Test
     void theSelfTestRefusesAnEngineThatDisagreesWithTheJdk() {
         assertThatThrownBy(() -> AeadEngines.selfTest(new Altered(JdkAead.ENGINE, 1400, false)))
-                .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("1400 bytes differs");
+                .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("1400 bytes in a native buffer differs");
         assertThatThrownBy(() -> AeadEngines.selfTest(new Altered(JdkAead.ENGINE, -1, true)))
                 .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("still opens");
     }
@@ -68,19 +70,17 @@ class AeadEnginesTest {
             RecordAead real = inner.newKey(key);
             return new RecordAead() {
                 @Override
-                public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out,
-                                int outOffset) {
-                    int n = real.seal(nonce, aad, in, inOffset, length, out, outOffset);
+                public int seal(byte[] nonce, byte[] aad, ByteBuf buffer, int index, int length) {
+                    int n = real.seal(nonce, aad, buffer, index, length);
                     if (length == corruptSize) {
-                        out[outOffset] ^= 1;
+                        buffer.setByte(index, buffer.getByte(index) ^ 1);
                     }
                     return n;
                 }
 
                 @Override
-                public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out,
-                                int outOffset) {
-                    int n = real.open(nonce, aad, in, inOffset, length, out, outOffset);
+                public int open(byte[] nonce, byte[] aad, ByteBuf buffer, int index, int length) {
+                    int n = real.open(nonce, aad, buffer, index, length);
                     return opensAnything ? length - TAG : n;
                 }
 

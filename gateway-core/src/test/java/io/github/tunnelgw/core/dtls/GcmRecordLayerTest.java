@@ -3,6 +3,9 @@ package io.github.tunnelgw.core.dtls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bouncycastle.tls.CipherSuite;
@@ -45,15 +48,46 @@ abstract class GcmRecordLayerTest {
         return p;
     }
 
-    byte[] seal(GcmRecordLayer layer, int type, byte[] plain) throws Exception {
-        byte[] record = new byte[plain.length + GcmRecordLayer.OVERHEAD];
-        int n = layer.seal(type, plain, 0, plain.length, record);
-        assertThat(n).isEqualTo(record.length);
-        return record;
+    /** Buffers as the data path has them: native (the tun reader's, the UDP receiver's); a test may switch. */
+    boolean direct = true;
+
+    ByteBuf buffer(int capacity) {
+        return direct ? Unpooled.directBuffer(capacity, capacity) : Unpooled.buffer(capacity, capacity);
     }
 
+    /** Seals {@code plain} where it lies in a buffer with just the room a record needs, and returns the record. */
+    byte[] seal(GcmRecordLayer layer, int type, byte[] plain) throws Exception {
+        ByteBuf buffer = buffer(plain.length + GcmRecordLayer.OVERHEAD);
+        try {
+            buffer.setIndex(GcmRecordLayer.FRONT, GcmRecordLayer.FRONT).writeBytes(plain);
+            int n = layer.seal(type, buffer);
+            assertThat(n).isEqualTo(plain.length + GcmRecordLayer.OVERHEAD);
+            assertThat(buffer.readerIndex()).as("the record starts in the room in front").isZero();
+            assertThat(buffer.writerIndex()).as("and its tag fills the room behind").isEqualTo(buffer.capacity());
+            return ByteBufUtil.getBytes(buffer);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /** Opens a copy of {@code record} where it lies; the plaintext, if any, is copied into {@code into}. */
     int open(GcmRecordLayer layer, byte[] record, byte[] into) {
-        return layer.open(record, 0, GcmRecordLayer.recordLength(record, 0, record.length), into);
+        ByteBuf buffer = buffer(record.length + 5);
+        try {
+            buffer.writeZero(5).writeBytes(record).readerIndex(5); // not at index 0: offsets must be honoured
+            int n = layer.open(buffer, 5, GcmRecordLayer.recordLength(buffer, 5, buffer.writerIndex()));
+            assertThat(buffer.readerIndex()).as("indices are left alone").isEqualTo(5);
+            if (n > 0) {
+                buffer.getBytes(5 + GcmRecordLayer.FRONT, into, 0, n);
+            }
+            return n;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    static ByteBuf wrap(byte[] bytes) {
+        return Unpooled.wrappedBuffer(bytes);
     }
 
     @Test
@@ -78,7 +112,7 @@ abstract class GcmRecordLayerTest {
         assertThat(sequence).isEqualTo(GcmRecordLayer.FIRST_SEQUENCE);
         assertThat(header.getShort(11) & 0xFFFF).isEqualTo(8 + 1400 + 16);
         assertThat(header.getLong(13)).as("explicit nonce = epoch and sequence").isEqualTo(header.getLong(3));
-        assertThat(GcmRecordLayer.isOurs(record, 0, record.length)).isTrue();
+        assertThat(GcmRecordLayer.isOurs(wrap(record), 0, record.length)).isTrue();
 
         byte[] into = new byte[2048];
         assertThat(open(client, record, into)).isEqualTo(1400);
@@ -120,19 +154,54 @@ abstract class GcmRecordLayerTest {
     void malformedRecordsAreRefused() throws Exception {
         byte[] record = seal(client, GcmRecordLayer.APPLICATION_DATA, plain(10, 0));
         byte[] into = new byte[64];
-        assertThat(GcmRecordLayer.recordLength(record, 0, record.length - 1)).as("truncated").isEqualTo(-1);
-        assertThat(GcmRecordLayer.recordLength(record, 0, 12)).as("shorter than a header").isEqualTo(-1);
+        assertThat(GcmRecordLayer.recordLength(wrap(record), 0, record.length - 1)).as("truncated").isEqualTo(-1);
+        assertThat(GcmRecordLayer.recordLength(wrap(record), 0, 12)).as("shorter than a header").isEqualTo(-1);
         byte[] tooShort = Arrays.copyOf(record, GcmRecordLayer.HEADER + 8 + 15);
         ByteBuffer.wrap(tooShort).putShort(11, (short) (8 + 15));
-        assertThat(server.open(tooShort, 0, tooShort.length, into)).as("no room for a tag").isEqualTo(-1);
+        assertThat(open(server, tooShort, into)).as("no room for a tag").isEqualTo(-1);
         byte[] handshake = record.clone();
         handshake[0] = 22;
-        assertThat(GcmRecordLayer.isOurs(handshake, 0, handshake.length)).as("handshake: Bouncy Castle's").isFalse();
+        assertThat(GcmRecordLayer.isOurs(wrap(handshake), 0, handshake.length)).as("handshake: Bouncy Castle's").isFalse();
         byte[] epochZero = record.clone();
         epochZero[4] = 0;
-        assertThat(GcmRecordLayer.isOurs(epochZero, 0, epochZero.length)).isFalse();
-        assertThat(server.open(record, 0, GcmRecordLayer.recordLength(record, 0, record.length), new byte[9]))
-                .as("plaintext larger than the buffer").isEqualTo(-1);
+        assertThat(GcmRecordLayer.isOurs(wrap(epochZero), 0, epochZero.length)).isFalse();
+        assertThat(open(server, record, into)).as("the genuine record").isEqualTo(10);
+    }
+
+    @Test
+    void aPlaintextWithoutRoomForTheRecordIsRefusedAndCostsNoSequenceNumber() throws Exception {
+        ByteBuf noFront = buffer(10 + GcmRecordLayer.OVERHEAD);
+        ByteBuf noTag = buffer(10 + GcmRecordLayer.OVERHEAD);
+        try {
+            noFront.setIndex(GcmRecordLayer.FRONT - 1, GcmRecordLayer.FRONT - 1).writeZero(10);
+            noTag.setIndex(GcmRecordLayer.FRONT + 1, GcmRecordLayer.FRONT + 1).writeZero(10);
+            assertThatThrownBy(() -> server.seal(GcmRecordLayer.APPLICATION_DATA, noFront))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in front");
+            assertThatThrownBy(() -> server.seal(GcmRecordLayer.APPLICATION_DATA, noTag))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("behind");
+        } finally {
+            noFront.release();
+            noTag.release();
+        }
+        byte[] record = seal(server, GcmRecordLayer.APPLICATION_DATA, plain(10, 0));
+        assertThat(ByteBuffer.wrap(record).getLong(3) & 0xFFFF_FFFF_FFFFL).isEqualTo(GcmRecordLayer.FIRST_SEQUENCE);
+    }
+
+    @Test
+    void recordsSealedInHeapBuffersOpenInNativeOnesAndBack() throws Exception {
+        direct = false;
+        byte[] fromHeap = seal(server, GcmRecordLayer.APPLICATION_DATA, plain(300, 9));
+        byte[] toNative = seal(client, GcmRecordLayer.APPLICATION_DATA, plain(301, 8));
+        byte[] into = new byte[400];
+        assertThat(open(server, toNative, into)).isEqualTo(301);
+        assertThat(Arrays.copyOf(into, 301)).isEqualTo(plain(301, 8));
+        direct = true;
+        assertThat(open(client, fromHeap, into)).isEqualTo(300);
+        assertThat(Arrays.copyOf(into, 300)).isEqualTo(plain(300, 9));
+        direct = false;
+        byte[] again = seal(server, GcmRecordLayer.APPLICATION_DATA, plain(300, 9));
+        again[40] ^= 1;
+        assertThat(open(client, again, into)).as("tampered, opened in a heap buffer").isEqualTo(-1);
     }
 
     @Test

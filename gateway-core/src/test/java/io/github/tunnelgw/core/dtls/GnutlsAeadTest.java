@@ -1,5 +1,8 @@
 package io.github.tunnelgw.core.dtls;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -18,25 +21,65 @@ class GnutlsAeadTest {
     }
 
     @Test
-    void recordsLargerThanTheInitialScratchSealAndOpen() throws Exception {
+    void aRecordIsSealedAndOpenedWhereItLiesInANativeBuffer() throws Exception {
         try (RecordAead key = GnutlsAead.newKey(gnutls, new byte[32])) {
-            byte[] plain = new byte[16_000];
+            byte[] plain = new byte[1400];
             Arrays.fill(plain, (byte) 7);
-            byte[] record = new byte[plain.length + RecordAead.TAG];
-            assertThat(key.seal(nonce, aad, plain, 0, plain.length, record, 0)).isEqualTo(record.length);
-            byte[] opened = new byte[plain.length];
-            assertThat(key.open(nonce, aad, record, 0, record.length, opened, 0)).isEqualTo(plain.length);
-            assertThat(opened).isEqualTo(plain);
+            ByteBuf buffer = Unpooled.directBuffer(3 + 1400 + RecordAead.TAG);
+            try {
+                assertThat(buffer.hasMemoryAddress()).as("the JDK and Netty give native buffers an address").isTrue();
+                buffer.writeZero(3).writeBytes(plain);
+                assertThat(key.seal(nonce, aad, buffer, 3, 1400)).isEqualTo(1400 + RecordAead.TAG);
+                assertThat(buffer.writerIndex()).as("indices left alone").isEqualTo(3 + 1400);
+                byte[] sealed = ByteBufUtil.getBytes(buffer, 3, 1400 + RecordAead.TAG);
+                assertThat(Arrays.copyOf(sealed, 1400)).as("encrypted in place").isNotEqualTo(plain);
+                assertThat(ByteBufUtil.getBytes(buffer, 0, 3)).as("nothing in front touched").containsOnly(0);
+
+                assertThat(key.open(nonce, aad, buffer, 3, 1400 + RecordAead.TAG)).isEqualTo(1400);
+                assertThat(ByteBufUtil.getBytes(buffer, 3, 1400)).as("decrypted in place").isEqualTo(plain);
+            } finally {
+                buffer.release();
+            }
         }
     }
 
     @Test
-    void openRefusesARecordWhosePlaintextWouldNotFit() throws Exception {
+    void heapBuffersLargerThanTheInitialScratchSealAndOpen() throws Exception {
+        try (RecordAead key = GnutlsAead.newKey(gnutls, new byte[32])) {
+            byte[] plain = new byte[16_000];
+            Arrays.fill(plain, (byte) 7);
+            ByteBuf buffer = Unpooled.buffer(plain.length + RecordAead.TAG).writeBytes(plain);
+            assertThat(key.seal(nonce, aad, buffer, 0, plain.length)).isEqualTo(plain.length + RecordAead.TAG);
+            assertThat(key.open(nonce, aad, buffer, 0, plain.length + RecordAead.TAG)).isEqualTo(plain.length);
+            assertThat(ByteBufUtil.getBytes(buffer, 0, plain.length)).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void sealRefusesABufferWithoutRoomForTheTagAndOpenARecordShorterThanOne() throws Exception {
         try (RecordAead key = GnutlsAead.newKey(gnutls, new byte[16])) {
-            byte[] record = new byte[100 + RecordAead.TAG];
-            key.seal(nonce, aad, new byte[100], 0, 100, record, 0);
-            assertThat(key.open(nonce, aad, record, 0, record.length, new byte[99], 0)).isEqualTo(-1);
-            assertThat(key.open(nonce, aad, record, 0, 15, new byte[99], 0)).as("shorter than a tag").isEqualTo(-1);
+            ByteBuf tight = Unpooled.directBuffer(100 + RecordAead.TAG - 1, 100 + RecordAead.TAG - 1).writeZero(100);
+            try {
+                assertThatThrownBy(() -> key.seal(nonce, aad, tight, 0, 100))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no room for the tag");
+                assertThat(key.open(nonce, aad, tight, 0, 15)).as("shorter than a tag").isEqualTo(-1);
+            } finally {
+                tight.release();
+            }
+        }
+    }
+
+    @Test
+    void aChangedByteIsRefused() throws Exception {
+        try (RecordAead key = GnutlsAead.newKey(gnutls, new byte[16])) {
+            ByteBuf buffer = Unpooled.directBuffer(100 + RecordAead.TAG).writeZero(100);
+            try {
+                key.seal(nonce, aad, buffer, 0, 100);
+                buffer.setByte(100, buffer.getByte(100) ^ 1); // the tag's first byte
+                assertThat(key.open(nonce, aad, buffer, 0, 100 + RecordAead.TAG)).isEqualTo(-1);
+            } finally {
+                buffer.release();
+            }
         }
     }
 
@@ -51,10 +94,15 @@ class GnutlsAeadTest {
         RecordAead key = GnutlsAead.newKey(gnutls, new byte[32]);
         key.close();
         key.close();
-        assertThatThrownBy(() -> key.seal(nonce, aad, new byte[10], 0, 10, new byte[26], 0))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        assertThatThrownBy(() -> key.open(nonce, aad, new byte[26], 0, 26, new byte[10], 0))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        ByteBuf buffer = Unpooled.directBuffer(26).writeZero(10);
+        try {
+            assertThatThrownBy(() -> key.seal(nonce, aad, buffer, 0, 10))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> key.open(nonce, aad, buffer, 0, 26))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        } finally {
+            buffer.release();
+        }
     }
 
     /** A delivering thread may still be sealing when the event loop drops the association: it must never reach a freed handle. */
@@ -64,14 +112,15 @@ class GnutlsAeadTest {
             RecordAead key = GnutlsAead.newKey(gnutls, new byte[32]);
             AtomicReference<Throwable> ended = new AtomicReference<>();
             Thread sealer = Thread.ofPlatform().start(() -> {
-                byte[] plain = new byte[1400];
-                byte[] record = new byte[1400 + RecordAead.TAG];
+                ByteBuf buffer = Unpooled.directBuffer(1400 + RecordAead.TAG).writeZero(1400);
                 try {
                     while (true) {
-                        key.seal(nonce, aad, plain, 0, plain.length, record, 0);
+                        key.seal(nonce, aad, buffer, 0, 1400);
                     }
                 } catch (Throwable e) {
                     ended.set(e);
+                } finally {
+                    buffer.release();
                 }
             });
             Thread.sleep(2);
@@ -86,20 +135,22 @@ class GnutlsAeadTest {
     void aWarmKeyAllocatesNothingPerRecord() throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (RecordAead key = GnutlsAead.newKey(gnutls, new byte[32])) {
-            byte[] plain = new byte[1400];
-            byte[] record = new byte[1400 + RecordAead.TAG];
-            byte[] opened = new byte[1400];
-            double perRecord = Double.MAX_VALUE;
-            for (int round = 0; round < 10 && perRecord >= 8; round++) { // until C2 has compiled the path
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 20_000; i++) {
-                    nonce[11] = (byte) i;
-                    key.seal(nonce, aad, plain, 0, plain.length, record, 0);
-                    key.open(nonce, aad, record, 0, record.length, opened, 0);
+            ByteBuf buffer = Unpooled.directBuffer(1400 + RecordAead.TAG).writeZero(1400);
+            try {
+                double perRecord = Double.MAX_VALUE;
+                for (int round = 0; round < 10 && perRecord >= 8; round++) { // until C2 has compiled the path
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 20_000; i++) {
+                        nonce[11] = (byte) i;
+                        key.seal(nonce, aad, buffer, 0, 1400);
+                        key.open(nonce, aad, buffer, 0, 1400 + RecordAead.TAG);
+                    }
+                    perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 40_000.0;
                 }
-                perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / 40_000.0;
+                assertThat(perRecord).as("bytes allocated per record").isLessThan(8);
+            } finally {
+                buffer.release();
             }
-            assertThat(perRecord).as("bytes allocated per record").isLessThan(8);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.tunnelgw.core.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.github.tunnelgw.core.cstp.CstpFrame;
 import io.github.tunnelgw.core.dataplane.DataPlane;
 import io.github.tunnelgw.core.dataplane.DataPlaneCounters;
@@ -111,6 +113,59 @@ class DtlsChannelTest {
             first.tls().close();
             second.tls().close();
         }
+    }
+
+    /**
+     * A packet from the tun reader has the room a record needs around it, and the record is built where the packet
+     * lies: the datagram the client receives is, byte for byte, what the packet's own buffer holds afterwards. A
+     * packet without that room is copied, and its buffer is left as it was.
+     */
+    @Test
+    void aPacketWithRoomIsSealedWhereItLiesAndOneWithoutIsCopied() throws Exception {
+        Tunnel tunnel = openTunnel("dtls-in-place");
+        try (RecordTlsClient tls = tunnel.tls();
+             DtlsTestClient dtls = tunnel.connectDtls()) {
+            dtls.send((byte) 0x03, new byte[0]); // the downlink takes DTLS once the client has used it
+            assertThat(receiveSkippingDpd(dtls)).containsExactly(0x04);
+            ByteBuf fromTun = Ipv4Packets.udpFromTun(INTERNAL, tunnel.lease(), 200).retain();
+            try {
+                byte[] packet = ByteBufUtil.getBytes(fromTun);
+                gateway.edge.downlink.onTunPacket(fromTun);
+                byte[] down = receiveSkippingDpd(dtls);
+                assertThat(down).isNotNull().hasSize(1 + packet.length);
+                assertThat(Arrays.copyOfRange(down, 1, down.length)).isEqualTo(packet);
+                byte[] datagram = dtls.lastReceivedDatagram();
+                assertThat(datagram).hasSize(DataPlane.HEADROOM + packet.length + DataPlane.TAILROOM);
+                assertThat(ByteBufUtil.getBytes(fromTun, 0, fromTun.capacity()))
+                        .as("the record was sealed in the packet's own buffer").isEqualTo(datagram);
+            } finally {
+                fromTun.release();
+            }
+
+            ByteBuf noRoom = Ipv4Packets.udp(INTERNAL, tunnel.lease(), 201, DataPlane.HEADROOM).retain();
+            try {
+                byte[] before = ByteBufUtil.getBytes(noRoom, 0, noRoom.capacity());
+                gateway.edge.downlink.onTunPacket(noRoom);
+                byte[] down = receiveSkippingDpd(dtls);
+                assertThat(down).isNotNull().hasSize(1 + 28 + 201);
+                assertThat(Arrays.copyOfRange(down, 1, down.length))
+                        .isEqualTo(Arrays.copyOfRange(before, DataPlane.HEADROOM, before.length));
+                assertThat(ByteBufUtil.getBytes(noRoom, 0, noRoom.capacity())).as("copied, not touched").isEqualTo(before);
+            } finally {
+                noRoom.release();
+            }
+        }
+    }
+
+    /** The next payload that is not the gateway's DPD request (it probes a client that has sent nothing yet). */
+    private static byte[] receiveSkippingDpd(DtlsTestClient dtls) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            byte[] payload = dtls.receive(5000);
+            if (payload == null || payload.length != 1 || payload[0] != 0x03) {
+                return payload;
+            }
+        }
+        throw new AssertionError("only DPD requests");
     }
 
     @Test

@@ -61,11 +61,13 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code seal}: BC's {@link DTLSTransport#send} on the client side: record header, AES-256-GCM encryption, the
  *     datagram copied into memory. The bare record-layer cost of one encryption (Bouncy Castle's, whatever
  *     {@code recordCrypto} says).</li>
- * <li>{@code downlinkDeliver}: {@link DtlsAssociation#deliver}, the production downlink: writability, data stamp,
- *     copy into the association's buffer, seal ({@link GcmRecordLayer} with the {@code recordCrypto} engine), {@link DatagramBridge#send} ({@link SocketSender}: copy into the
- *     thread's direct scratch buffer and one {@code sendto} system call on loopback).</li>
+ * <li>{@code downlinkDeliver}: {@link DtlsAssociation#deliver}, the production downlink: data stamp, the type byte
+ *     and the record sealed where the packet lies ({@link GcmRecordLayer} with the {@code recordCrypto} engine, in
+ *     the packet's headroom and tailroom as the tun reader leaves them), {@link DatagramBridge#sendRecord}
+ *     ({@link SocketSender}: one {@code sendto} system call on loopback, from the packet's own memory).</li>
  * <li>{@code sealThenReceive}: the client seals one record ({@code seal}) and the production uplink takes it:
- *     {@link DtlsAssociation#receive(ByteBuf, long)} (copy in, decrypt and replay check, route preference, data
+ *     {@link DtlsAssociation#receive(ByteBuf, long)} (the datagram copied into native memory as the kernel would,
+ *     decrypted where it lies, replay check, route preference, data
  *     stamp, counters, {@link UplinkPath#forward} to an in-memory egress). BC refuses a replayed record, so every
  *     operation needs a fresh one; decryption is about {@code sealThenReceive - seal}.</li>
  * </ul>
@@ -149,7 +151,7 @@ public class DtlsRecordBenchmark {
                 new UplinkPath(egress, counters), counters, System.nanoTime());
         ticket.current = association;
         for (byte[] early : bridge.goDirect()) {
-            association.receive(early, early.length, System.nanoTime());
+            association.receive(Unpooled.wrappedBuffer(early), System.nanoTime());
         }
         route.prefer(association);
 
@@ -157,8 +159,9 @@ public class DtlsRecordBenchmark {
         packet.readerIndex(0).setByte(0, DtlsAssociation.DATA);
         uplinkRecord = ByteBufUtil.getBytes(packet);
         packet.release();
-        uplinkDatagram = Unpooled.wrappedBuffer(clientSide.sent);
-        downlinkPacket = Fixtures.ipv4(Fixtures.INTERNAL_HOST, lease, packetSize, DataPlane.HEADROOM);
+        uplinkDatagram = Unpooled.directBuffer(clientSide.sent.length);
+        downlinkPacket = Fixtures.ipv4(Fixtures.INTERNAL_HOST, lease, packetSize, DataPlane.HEADROOM,
+                DataPlane.TAILROOM);
     }
 
     @TearDown(Level.Trial)
@@ -195,13 +198,16 @@ public class DtlsRecordBenchmark {
 
     @Benchmark
     public void downlinkDeliver() {
+        // sealed where it lies, as a packet from the tun reader is: put the indices back for the next one
+        downlinkPacket.setIndex(DataPlane.HEADROOM, DataPlane.HEADROOM + packetSize);
         association.deliver(downlinkPacket.retain());
     }
 
     @Benchmark
     public int sealThenReceive() throws IOException {
         client.send(uplinkRecord, 0, uplinkRecord.length);
-        uplinkDatagram.setIndex(0, clientSide.sentLength);
+        // into native memory, as recvmmsg puts it, where it is opened
+        uplinkDatagram.setIndex(0, 0).writeBytes(clientSide.sent, 0, clientSide.sentLength);
         return association.receive(uplinkDatagram, System.nanoTime());
     }
 
