@@ -63,7 +63,8 @@ final class DtlsAssociation implements ClientRoute {
     // Guarded by sendLock.
     /**
      * Payloads of our own (DPD, close_notify) and packets without room to be sealed where they lie, with room for a
-     * record around them; or Bouncy Castle's plaintext, when it keeps the records.
+     * record around them; or Bouncy Castle's plaintext, when it keeps the records. On the heap, so that
+     * {@link SocketSender} copies a record from it rather than holding it, as it may hold a direct one.
      */
     private final ByteBuf ownPayload;
     private final int ownPayloadAt;

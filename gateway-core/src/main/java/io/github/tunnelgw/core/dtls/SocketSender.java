@@ -34,10 +34,10 @@ final class SocketSender {
     private static final int SCRATCH_BYTES = 9000;
     static final int MAX_SEGMENTS = 64;
     static final int MAX_BATCH_BYTES = 65_000;
-    private static final FastThreadLocal<ByteBuffer> SCRATCH = new FastThreadLocal<>() {
+    private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
         @Override
-        protected ByteBuffer initialValue() {
-            return ByteBuffer.allocateDirect(SCRATCH_BYTES);
+        protected ByteBuf initialValue() {
+            return Unpooled.directBuffer(SCRATCH_BYTES, SCRATCH_BYTES);
         }
     };
 
@@ -50,7 +50,9 @@ final class SocketSender {
 
     // Event loop only.
     private boolean batching;
+    /** The gathered datagrams; or, while {@link #held}, the first one itself (a retained slice of the caller's). */
     private ByteBuf batch;
+    private boolean held;
     private InetSocketAddress batchPeer;
     private int segmentSize;
     private int segments;
@@ -92,8 +94,9 @@ final class SocketSender {
     }
 
     /**
-     * The readable bytes of {@code datagram} as one datagram. The caller keeps the buffer: a native one is sent
-     * from where it lies, or copied into the batch; any other is copied first.
+     * The readable bytes of {@code datagram} as one datagram. The caller keeps its reference: a direct buffer is
+     * sent from where it lies, and while a batch is gathered it may be held (retained) until the batch ends, so the
+     * caller must not write into it after this call; a heap buffer is copied into native memory.
      */
     void send(ByteBuf datagram, InetSocketAddress peer) {
         int length = datagram.readableBytes();
@@ -105,18 +108,16 @@ final class SocketSender {
             gather(datagram, peer);
             return;
         }
-        if (datagram.hasMemoryAddress()) {
-            sendToAddress(datagram.memoryAddress(), datagram.readerIndex(), datagram.writerIndex(), peer);
+        if (datagram.isDirect()) {
+            sendOut(datagram, peer);
             return;
         }
         if (!FastThreadLocalThread.currentThreadHasFastThreadLocal()) {
             sendFromOtherThread(datagram, peer);
             return;
         }
-        ByteBuffer scratch = SCRATCH.get();
-        scratch.clear().limit(length);
-        datagram.getBytes(datagram.readerIndex(), scratch);
-        sendTo(scratch, 0, length, peer);
+        ByteBuf scratch = SCRATCH.get();
+        sendOut(scratch.setIndex(0, 0).writeBytes(datagram, datagram.readerIndex(), length), peer);
     }
 
     /**
@@ -127,17 +128,24 @@ final class SocketSender {
         int length = datagram.readableBytes();
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         try {
-            copy.writeBytes(datagram, datagram.readerIndex(), length);
-            ByteBuffer memory = copy.internalNioBuffer(0, length);
-            sendTo(memory, memory.position(), memory.limit(), peer);
+            sendOut(copy.writeBytes(datagram, datagram.readerIndex(), length), peer);
         } finally {
             copy.release();
         }
     }
 
-    private void sendTo(ByteBuffer memory, int position, int limit, InetSocketAddress peer) {
+    /** One {@code sendto} of the readable bytes of a direct buffer, from where they lie. */
+    private void sendOut(ByteBuf out, InetSocketAddress peer) {
         try {
-            if (socket.sendTo(memory, position, limit, peer.getAddress(), peer.getPort()) == 0) {
+            int sent;
+            if (out.hasMemoryAddress()) {
+                sent = socket.sendToAddress(out.memoryAddress(), out.readerIndex(), out.writerIndex(),
+                        peer.getAddress(), peer.getPort());
+            } else {
+                ByteBuffer nio = out.internalNioBuffer(out.readerIndex(), out.readableBytes());
+                sent = socket.sendTo(nio, nio.position(), nio.limit(), peer.getAddress(), peer.getPort());
+            }
+            if (sent == 0) {
                 congestionDropped.increment();
             }
         } catch (IOException e) {
@@ -146,31 +154,35 @@ final class SocketSender {
         }
     }
 
-    private void sendToAddress(long memoryAddress, int position, int limit, InetSocketAddress peer) {
-        try {
-            if (socket.sendToAddress(memoryAddress, position, limit, peer.getAddress(), peer.getPort()) == 0) {
-                congestionDropped.increment();
-            }
-        } catch (IOException e) {
-            sendErrors.increment();
-        }
-    }
-
     private void gather(ByteBuf datagram, InetSocketAddress peer) {
         int length = datagram.readableBytes();
         if (segments > 0 && (batchClosed || length > segmentSize || !peer.equals(batchPeer)
-                || segments == MAX_SEGMENTS || batch.writerIndex() + length > MAX_BATCH_BYTES)) {
+                || segments == MAX_SEGMENTS || batch.readableBytes() + length > MAX_BATCH_BYTES)) {
             flushBatch();
         }
         if (segments == 0) {
-            batch = channel.alloc().directBuffer(MAX_BATCH_BYTES, MAX_BATCH_BYTES);
             batchPeer = peer;
             segmentSize = length;
             batchClosed = false;
+            // A direct datagram is held where it lies until a second one joins it: one alone in its pass (a ping, a
+            // lone ACK) then leaves without a batch buffer or a copy.
+            held = datagram.isDirect();
+            batch = held ? datagram.retainedSlice() : newBatch().writeBytes(datagram, datagram.readerIndex(), length);
+        } else {
+            if (held) {
+                ByteBuf first = batch;
+                batch = newBatch().writeBytes(first);
+                first.release();
+                held = false;
+            }
+            batch.writeBytes(datagram, datagram.readerIndex(), length);
         }
-        batch.writeBytes(datagram, datagram.readerIndex(), length);
         segments++;
         batchClosed = length < segmentSize;
+    }
+
+    private ByteBuf newBatch() {
+        return channel.alloc().directBuffer(MAX_BATCH_BYTES, MAX_BATCH_BYTES);
     }
 
     private void flushBatch() {
@@ -197,12 +209,7 @@ final class SocketSender {
 
     private void sendNow(ByteBuf out) {
         try {
-            if (out.hasMemoryAddress()) {
-                sendToAddress(out.memoryAddress(), out.readerIndex(), out.writerIndex(), batchPeer);
-            } else {
-                ByteBuffer nio = out.internalNioBuffer(out.readerIndex(), out.readableBytes());
-                sendTo(nio, nio.position(), nio.limit(), batchPeer);
-            }
+            sendOut(out, batchPeer);
         } finally {
             out.release();
         }
