@@ -14,8 +14,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,11 +52,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * DTLS 1.2 records of one established association, TLS_PSK_WITH_AES_256_GCM_SHA384 with Bouncy Castle's JCA crypto
  * as {@link DtlsServer} creates it. Setup runs a real handshake between the production server side
- * ({@link OpenconnectPskServer} over a {@link DatagramBridge} on an EmbeddedChannel) and a BC PSK client over an
- * in-memory transport, then builds the {@link DtlsAssociation} as the datagram handler does. Once established, the
- * server's records leave as production's do: {@link SocketSender} on a real epoll UDP socket, to a loopback socket
- * that never reads (the kernel drops what it receives). Records carry the type byte and an IP packet of
- * {@code packetSize} bytes.
+ * ({@link OpenconnectPskServer} over a {@link DatagramBridge}) and a BC PSK client over an in-memory transport,
+ * the server's flights reaching it through a real loopback socket (they leave through {@link SocketSender} as in
+ * production), then builds the {@link DtlsAssociation} as the datagram handler does. Once established, the server's
+ * records leave the same way, to that socket, which has stopped reading (the kernel drops what it receives).
+ * Records carry the type byte and an IP packet of {@code packetSize} bytes.
  *
  * <ul>
  * <li>{@code seal}: BC's {@link DTLSTransport#send} on the client side: record header, AES-256-GCM encryption, the
@@ -92,7 +93,6 @@ public class DtlsRecordBenchmark {
     private final Fixtures.CountingEgress egress = new Fixtures.CountingEgress();
     private final Fixtures.CountingEgress cstpFallback = new Fixtures.CountingEgress();
     private ClientTransport clientSide;
-    private ServerSocketEnd serverSide;
     private EmbeddedChannel channel;
     private EventLoopGroup socketLoop;
     private Channel listener;
@@ -111,11 +111,12 @@ public class DtlsRecordBenchmark {
         random.nextBytes(psk);
 
         clientSide = new ClientTransport();
-        serverSide = new ServerSocketEnd(clientSide);
-        channel = new EmbeddedChannel(serverSide);
+        channel = new EmbeddedChannel(new Fixtures.DiscardingWrites());
         socketLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        listener = udpSocket(socketLoop, true);
-        sink = udpSocket(socketLoop, false);
+        listener = udpSocket(socketLoop, new ChannelInboundHandlerAdapter());
+        // The server's flights leave on the listener's socket: the sink hands them to the client until the
+        // handshake is done, then stops reading.
+        sink = udpSocket(socketLoop, new HandshakeFlights(clientSide));
         InetSocketAddress peer = (InetSocketAddress) sink.localAddress();
         SocketSender socket = SocketSender.of(listener, counters.congestionDropped, counters.dtlsSendErrors,
                 counters.dtlsSegmentedSends);
@@ -134,7 +135,7 @@ public class DtlsRecordBenchmark {
             throw new IllegalStateException("negotiated cipher suite " + pskClient.cipherSuite());
         }
         clientSide.established = true;
-        serverSide.established = true;
+        sink.config().setAutoRead(false);
 
         LeasePool pool = new LeasePool(Ipv4Cidr.parse("10.250.0.0/24"));
         Session session = Fixtures.registry(pool, new RouteTable(pool.capacity(), pool::indexOf))
@@ -144,7 +145,8 @@ public class DtlsRecordBenchmark {
             cstpFallback.write(packet, 0);
             packet.release();
         });
-        DtlsTicket ticket = new DtlsTicket(AppId.random(random), psk, session, lease, route);
+        DtlsTicket ticket = new DtlsTicket(AppId.random(random), psk, session, lease, route,
+                InetAddress.getLoopbackAddress());
         ClientHelloInspector.Result hello = new ClientHelloInspector.Result(ClientHelloInspector.Rejection.NONE,
                 ticket.appId, 1, 2, 3, 4);
         association = new DtlsAssociation(ticket, hello, server, pskServer.recordLayer(), bridge,
@@ -182,11 +184,10 @@ public class DtlsRecordBenchmark {
         downlinkPacket.release();
     }
 
-    /** A UDP socket on loopback; the sink does not read, so what it is sent fills its buffer and is then dropped. */
-    private static Channel udpSocket(EventLoopGroup loop, boolean autoRead) throws InterruptedException {
+    /** A UDP socket on loopback. */
+    private static Channel udpSocket(EventLoopGroup loop, ChannelHandler handler) throws InterruptedException {
         return new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
-                .option(ChannelOption.AUTO_READ, autoRead)
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(handler)
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
@@ -242,19 +243,23 @@ public class DtlsRecordBenchmark {
         }
     }
 
-    /** Where the server's datagrams would meet the UDP socket: to the client during the handshake, then dropped. */
-    private static final class ServerSocketEnd extends Fixtures.DiscardingWrites {
+    /** The client's end of the real socket during the handshake: the server's flights, into the client's queue. */
+    private static final class HandshakeFlights extends ChannelInboundHandlerAdapter {
         private final ClientTransport client;
-        volatile boolean established;
 
-        ServerSocketEnd(ClientTransport client) {
+        HandshakeFlights(ClientTransport client) {
             this.client = client;
         }
 
         @Override
-        protected void seen(Object msg) {
-            if (!established) {
-                client.fromServer.add(ByteBufUtil.getBytes(((DatagramPacket) msg).content()));
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket datagram = (DatagramPacket) msg;
+            try {
+                if (!client.established) {
+                    client.fromServer.add(ByteBufUtil.getBytes(datagram.content()));
+                }
+            } finally {
+                datagram.release();
             }
         }
     }
