@@ -6,6 +6,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -180,6 +181,9 @@ public final class TunQueue {
         if (length == 0 || length > MAX_PACKET) {
             return false;
         }
+        if (vector.addresses != null && packet.hasMemoryAddress()) {
+            return writeAddresses(vector, header, packet, length);
+        }
         ByteBuffer body;
         if (packet.isDirect() && packet.nioBufferCount() == 1) {
             body = packet.internalNioBuffer(packet.readerIndex(), length);
@@ -247,9 +251,45 @@ public final class TunQueue {
         return deviceName + "#" + index;
     }
 
+    /**
+     * The I/O vector in native memory, {header, packet}, built from addresses: the kernel reads it directly, where
+     * {@link FileDescriptor#writev} has the JNI code look up each {@code ByteBuffer}'s address and bounds first.
+     */
+    private boolean writeAddresses(WriteVector vector, ByteBuffer header, ByteBuf packet, int length) {
+        ByteBuf iov = vector.addresses;
+        iov.setLongLE(0, header == vector.plain ? vector.plainAddress : vector.segmentsAddress);
+        iov.setLongLE(8, headerBytes);
+        iov.setLongLE(16, packet.memoryAddress() + packet.readerIndex());
+        iov.setLongLE(24, length);
+        try {
+            return fd.writevAddresses(iov.memoryAddress(), 2) == headerBytes + length;
+        } catch (IOException e) {
+            writeErrors.increment();
+            return false;
+        }
+    }
+
     private static final class WriteVector {
         final ByteBuffer[] buffers = new ByteBuffer[2];
         final ByteBuffer plain = VirtioNetHeader.plain();
         final ByteBuffer segments = VirtioNetHeader.plain();
+        /** Two {@code struct iovec}s, or null where Netty gives direct buffers no address (then {@link #buffers}). */
+        final ByteBuf addresses;
+        final long plainAddress;
+        final long segmentsAddress;
+
+        WriteVector() {
+            ByteBuf plainView = Unpooled.wrappedBuffer(plain);
+            ByteBuf segmentsView = Unpooled.wrappedBuffer(segments);
+            ByteBuf iov = Unpooled.directBuffer(32, 32);
+            boolean byAddress = plainView.hasMemoryAddress() && segmentsView.hasMemoryAddress() && iov.hasMemoryAddress()
+                    && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+            if (!byAddress) {
+                iov.release();
+            }
+            this.addresses = byAddress ? iov : null;
+            this.plainAddress = byAddress ? plainView.memoryAddress() : 0;
+            this.segmentsAddress = byAddress ? segmentsView.memoryAddress() : 0;
+        }
     }
 }

@@ -84,6 +84,53 @@ class TunQueueTest {
         composite.release();
     }
 
+    /**
+     * A queue with a virtio header writes it in front of every packet: from the packet's own memory when it has an
+     * address (an I/O vector of addresses), through NIO buffers otherwise (a heap or composite packet).
+     */
+    @Test
+    void writesWithAVirtioHeaderCarryTheHeaderThenThePacketWhateverTheBuffer() throws IOException {
+        try (SeqPacketPair withHeader = new SeqPacketPair(true)) {
+            ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeBytes(
+                    "hdr-pooled".getBytes(StandardCharsets.US_ASCII));
+            pooled.readerIndex(4);
+            ByteBuf heap = Unpooled.buffer().writeBytes("heap".getBytes(StandardCharsets.US_ASCII));
+            CompositeByteBuf composite = Unpooled.compositeBuffer().addComponents(true, direct("com"), direct("posite"));
+            assertThat(pooled.hasMemoryAddress()).as("the address path is the one under test").isTrue();
+            for (ByteBuf packet : new ByteBuf[] {pooled, heap, composite}) {
+                assertThat(withHeader.b.write(packet)).isTrue();
+            }
+            for (String expected : new String[] {"pooled", "heap", "composite"}) {
+                ByteBuf raw = Unpooled.directBuffer(2048, 2048);
+                try {
+                    assertThat(withHeader.a.read(raw)).isEqualTo(VirtioNetHeader.LENGTH + expected.length());
+                    for (int i = 0; i < VirtioNetHeader.LENGTH; i++) {
+                        assertThat(raw.getByte(i)).as("a plain header asks for nothing").isZero();
+                    }
+                    assertThat(raw.toString(VirtioNetHeader.LENGTH, expected.length(), StandardCharsets.US_ASCII))
+                            .isEqualTo(expected);
+                } finally {
+                    raw.release();
+                }
+            }
+            ByteBuf segments = PooledByteBufAllocator.DEFAULT.directBuffer(100).writeZero(60);
+            assertThat(withHeader.b.writeTcpSegments(segments, 20, 40, 10)).isTrue();
+            ByteBuf raw = Unpooled.directBuffer(2048, 2048);
+            try {
+                assertThat(withHeader.a.read(raw)).isEqualTo(VirtioNetHeader.LENGTH + 60);
+                assertThat(VirtioNetHeader.gsoType(raw, 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
+                assertThat(VirtioNetHeader.gsoSize(raw, 0)).isEqualTo(10);
+            } finally {
+                raw.release();
+            }
+            assertThat(withHeader.b.writeErrors()).isZero();
+            pooled.release();
+            heap.release();
+            composite.release();
+            segments.release();
+        }
+    }
+
     static String received(TunQueue queue) throws IOException {
         ByteBuf into = Unpooled.directBuffer(2048, 2048);
         try {
