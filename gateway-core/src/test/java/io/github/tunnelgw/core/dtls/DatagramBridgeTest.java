@@ -1,21 +1,12 @@
 package io.github.tunnelgw.core.dtls;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,47 +20,26 @@ class DatagramBridgeTest {
     private static final byte[] CHANGE_CIPHER_SPEC = {20, (byte) 0xFE, (byte) 0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1};
     private static final byte[] FINISHED = new byte[61];
 
-    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    private final Channel channel;
-    private final SocketSender sender;
+    private final LoopbackUdp udp = new LoopbackUdp();
+    private final Channel channel = udp.channel;
     private final LongAdder sendErrors = new LongAdder();
-    private final DatagramSocket client;
-    private final InetSocketAddress peer;
+    private final SocketSender sender = SocketSender.of(channel, new LongAdder(), sendErrors, new LongAdder());
+    private final InetSocketAddress peer = udp.peer;
 
     DatagramBridgeTest() throws Exception {
-        channel = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-                .handler(new ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        sender = SocketSender.of(channel, new LongAdder(), sendErrors, new LongAdder());
-        client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        peer = (InetSocketAddress) client.getLocalSocketAddress();
     }
 
     @AfterEach
     void close() {
-        client.close();
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        udp.close();
     }
 
     private DatagramBridge bridge(int sendLimit) {
         return new DatagramBridge(channel, sender, peer, 2048, sendLimit);
     }
 
-    /** What the client received, until nothing more comes for {@code quietMillis}. */
     private List<byte[]> received(int quietMillis) throws Exception {
-        List<byte[]> datagrams = new ArrayList<>();
-        client.setSoTimeout(quietMillis);
-        byte[] buffer = new byte[4096];
-        while (true) {
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            try {
-                client.receive(packet);
-            } catch (SocketTimeoutException quiet) {
-                return datagrams;
-            }
-            datagrams.add(Arrays.copyOf(packet.getData(), packet.getLength()));
-        }
+        return udp.received(quietMillis);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,24 +1,14 @@
 package io.github.tunnelgw.core.dtls;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,28 +19,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The sender's batches over a real epoll UDP channel, to a real socket that plays the client. */
 @Timeout(30)
 class SocketSenderTest {
-    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    private final Channel channel;
+    private final LoopbackUdp udp = new LoopbackUdp();
+    private final Channel channel = udp.channel;
+    private final InetSocketAddress peer = udp.peer;
     private final LongAdder segmentedSends = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
-    private final SocketSender sender;
-    private final DatagramSocket client;
-    private final InetSocketAddress peer;
+    private final SocketSender sender = SocketSender.of(channel, new LongAdder(), sendErrors, segmentedSends);
 
     SocketSenderTest() throws Exception {
-        channel = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-                .handler(new ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        sender = SocketSender.of(channel, new LongAdder(), sendErrors, segmentedSends);
-        client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        peer = (InetSocketAddress) client.getLocalSocketAddress();
     }
 
     @AfterEach
     void close() {
-        client.close();
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        udp.close();
     }
 
     private void onEventLoop(Runnable task) throws Exception {
@@ -74,18 +55,7 @@ class SocketSenderTest {
     }
 
     private List<byte[]> received(int quietMillis) throws Exception {
-        List<byte[]> datagrams = new ArrayList<>();
-        client.setSoTimeout(quietMillis);
-        byte[] buffer = new byte[70_000];
-        while (true) {
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            try {
-                client.receive(packet);
-            } catch (SocketTimeoutException quiet) {
-                return datagrams;
-            }
-            datagrams.add(Arrays.copyOf(packet.getData(), packet.getLength()));
-        }
+        return udp.received(quietMillis);
     }
 
     /** A ping or a lone ACK: held where it lies (not copied into a batch buffer) and sent from there. */
