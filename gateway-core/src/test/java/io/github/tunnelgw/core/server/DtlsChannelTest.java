@@ -619,14 +619,12 @@ class DtlsChannelTest {
              HelloSender elsewhere = new HelloSender(tunnel)) {
             awaitNoHandshakeInFlight(gateway);
             long verifyRequests = counters.dtlsHelloVerifyRequests.sum();
-            client.send(client.hello);
-            assertThat(ClientHellos.handshakeType(client.receive())).as("ServerHello to the first hello")
+            assertThat(client.answerTo(client.hello)).as("ServerHello to the first hello")
                     .isEqualTo(ClientHellos.SERVER_HELLO);
             assertThat(handshakesInFlight(gateway)).isEqualTo(1);
             assertThat(counters.dtlsHelloVerifyRequests.sum()).isEqualTo(verifyRequests);
 
-            elsewhere.send(elsewhere.hello);
-            assertThat(ClientHellos.handshakeType(elsewhere.receive())).as("another address: HelloVerifyRequest")
+            assertThat(elsewhere.answerTo(elsewhere.hello)).as("another address: HelloVerifyRequest")
                     .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
             assertThat(handshakesInFlight(gateway)).isEqualTo(1);
         }
@@ -671,18 +669,15 @@ class DtlsChannelTest {
 
             byte[] forged = cookie.clone();
             forged[0] ^= 1;
-            client.send(ClientHellos.withCookie(client.hello, forged));
-            assertThat(ClientHellos.handshakeType(client.receive())).as("forged cookie answered with a new HelloVerifyRequest")
+            assertThat(client.answerTo(ClientHellos.withCookie(client.hello, forged))).as("forged cookie answered with a new HelloVerifyRequest")
                     .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
             // the cookie is bound to the address it was sent to
-            otherPort.send(ClientHellos.withCookie(client.hello, cookie));
-            assertThat(ClientHellos.handshakeType(otherPort.receive())).as("cookie from another port answered with a new HelloVerifyRequest")
+            assertThat(otherPort.answerTo(ClientHellos.withCookie(client.hello, cookie))).as("cookie from another port answered with a new HelloVerifyRequest")
                     .isEqualTo(ClientHellos.HELLO_VERIFY_REQUEST);
             await("three HelloVerifyRequests counted", () -> counters.dtlsHelloVerifyRequests.sum() == verifyRequests + 3);
             assertThat(handshakesInFlight(gateway)).isZero();
 
-            client.send(ClientHellos.withCookie(client.hello, cookie));
-            assertThat(ClientHellos.handshakeType(client.receive())).as("handshake answers with ServerHello")
+            assertThat(client.answerTo(ClientHellos.withCookie(client.hello, cookie))).as("handshake answers with ServerHello")
                     .isEqualTo(ClientHellos.SERVER_HELLO);
             assertThat(handshakesInFlight(gateway)).isEqualTo(1);
         }
@@ -716,8 +711,7 @@ class DtlsChannelTest {
                 long failed = counters.dtlsHandshakesFailed.sum();
                 first.tls().close();
                 await("first handshake aborted", () -> handshakesInFlight(capped) == 1);
-                client3.send(thirdHello);
-                assertThat(ClientHellos.handshakeType(client3.receive())).isEqualTo(ClientHellos.SERVER_HELLO);
+                assertThat(client3.answerTo(thirdHello)).isEqualTo(ClientHellos.SERVER_HELLO);
                 assertThat(handshakesInFlight(capped)).isEqualTo(2);
 
                 // clients that never finish hold their slots only until the handshake timeout
@@ -855,6 +849,12 @@ class DtlsChannelTest {
             return Arrays.copyOf(packet.getData(), packet.getLength());
         }
 
+        /** Sends {@code datagram} (a ClientHello); returns the handshake type of the gateway's answer. */
+        int answerTo(byte[] datagram) throws Exception {
+            send(datagram);
+            return ClientHellos.handshakeType(receive());
+        }
+
         /** Sends the hello without a cookie; returns the cookie of the HelloVerifyRequest that answers it. */
         byte[] earnCookie() throws Exception {
             send(hello);
@@ -863,8 +863,8 @@ class DtlsChannelTest {
 
         /** The cookie exchange, then the hello with the cookie, answered by the ServerHello of a new handshake. */
         void startHandshake() throws Exception {
-            send(ClientHellos.withCookie(hello, earnCookie()));
-            assertThat(ClientHellos.handshakeType(receive())).as("ServerHello").isEqualTo(ClientHellos.SERVER_HELLO);
+            assertThat(answerTo(ClientHellos.withCookie(hello, earnCookie()))).as("ServerHello")
+                    .isEqualTo(ClientHellos.SERVER_HELLO);
         }
 
         @Override
