@@ -11,7 +11,8 @@
 #      SETTLE=5 (s of quiet after the login-rate run, before the warm connects, for both systems)
 #      ROUNDS=3 ROUND_DUR=5 ROUND_WARMUP=5 (rounds alternating the systems for RTT, and for DTLS throughput and CPU per
 #        packet with ROUND_DUR-second iperf3 runs after ROUND_WARMUP seconds of unmeasured iperf3 each way; each round
-#        starts each system afresh and has its own routed baseline; 0 skips)  ROUND_CONNECTS=5 (connects timed right
+#        starts each system afresh and has its own routed baseline; with two CPUs or more it also pings with the
+#        placement fixed, see measure_placed_rtt; 0 skips)  ROUND_CONNECTS=5 (connects timed right
 #        after each round's start, before its RTT and iperf3 runs: first connects, alternating the systems; 0 skips)
 #      SYSTEMS="gateway ocserv"  OUT=bench/results/compare-<UTC timestamp>.md  KEEP=1 (keep the raw logs)
 #      LOADCLIENT=bench/loadclient/run.sh (the Java load client for the login-rate and memory rows)
@@ -39,6 +40,9 @@ export JAVA_HOME
 declare -A R            # R[system.metric] = value
 # The load client builds itself on first use; do that now, outside every measurement.
 [ -x "$LOADCLIENT" ] && { "$LOADCLIENT" --help > /dev/null 2>&1 || true; }
+# The two CPUs of the fixed-placement pings (measure_placed_rtt); none on a one-CPU host, which skips them.
+ALL_CPUS=$(taskset -c -p $$ | sed 's/.*: //')
+CPU_A=$(allowed_cpus | sed -n 1p); CPU_B=$(allowed_cpus | sed -n 2p)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$(date +%s)
 
@@ -349,6 +353,26 @@ for s in $SYSTEMS; do measure_system "$s" || R[$s.failed]=1; done
 # then a fresh start, a DTLS tunnel, ROUND_WARMUP seconds of iperf3 each way (the gateway's packet path is compiled
 # again in each new JVM: with 1 s it ran at 2-3x its warm CPU per packet), PINGS pings, ROUND_DUR seconds of iperf3 up
 # and down with the CPU counted as above, stop.
+added_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+
+# Where the scheduler puts the server's thread relative to openconnect decides much of a ping's round trip on a
+# small host: by hand, both servers measured ~0.2-0.3 ms with everything on one CPU and ~0.4-0.6 ms with the server
+# on the other one, and a free-running ping lands on either (ocserv 0.18 ms in one run, 0.41 in the next). So each
+# round also pings with the placement fixed: openconnect, ping and the server on one CPU (what a ping costs in CPU
+# work, serialised), then the server alone on another (adds the cross-CPU wake-ups). Affinity is restored after.
+measure_placed_rtt() {
+  local s=$1 base=$2 tun procs
+  procs=($("${s}_pids") "$OC_PID")
+  pin_cpus "$CPU_A" "${procs[@]}"
+  tun=$(PING_CPUS=$CPU_A ping_median "$C" "$INT_IP" "$PINGS")
+  num "$tun" && R[$s.rtt_together_list]+="$(added_ms "$tun" "$base") "
+  pin_cpus "$CPU_B" $("${s}_pids")
+  local apart; apart=$(PING_CPUS=$CPU_A ping_median "$C" "$INT_IP" "$PINGS")
+  num "$apart" && R[$s.rtt_apart_list]+="$(added_ms "$apart" "$base") "
+  pin_cpus "$ALL_CPUS" "${procs[@]}"
+  bench_log "$s RTT round $r, placement fixed: one CPU $tun ms, server on another CPU $apart ms"
+}
+
 measure_rounds() {
   local r s base tun DUR=$ROUND_DUR
   for r in $(seq "$ROUNDS"); do
@@ -367,8 +391,9 @@ measure_rounds() {
         sleep 1
         for dir in "" -R; do iperf_json "$W/$s/iperf-round-warmup-$r$dir.json" -t "$ROUND_WARMUP" $dir; done
         tun=$(ping_median "$C" "$INT_IP" "$PINGS")
-        num "$base" && num "$tun" && R[$s.rtt_round_list]+="$(awk -v a="$tun" -v b="$base" 'BEGIN { printf "%.3f", a - b }') "
+        num "$base" && num "$tun" && R[$s.rtt_round_list]+="$(added_ms "$tun" "$base") "
         bench_log "$s RTT round $r: tunnel $tun ms, routed $base ms"
+        [ -n "$CPU_B" ] && measure_placed_rtt "$s" "$base"
         iperf_measure "$s" "r$r.dtls_up"
         iperf_measure "$s" "r$r.dtls_down" -R
         R[$s.round_list_up]+="${R[$s.r$r.dtls_up.cpu_us_pkt]} "
@@ -385,7 +410,8 @@ measure_rounds() {
   done
   local k
   for s in $SYSTEMS; do
-    for k in rtt_round_list:rtt_rounds round_list_up:cpu_rounds_up round_list_down:cpu_rounds_down \
+    for k in rtt_round_list:rtt_rounds rtt_together_list:rtt_together_rounds rtt_apart_list:rtt_apart_rounds \
+             round_list_up:cpu_rounds_up round_list_down:cpu_rounds_down \
              round_list_user_up:user_rounds_up round_list_sys_up:sys_rounds_up \
              round_list_user_down:user_rounds_down round_list_sys_down:sys_rounds_down \
              round_list_jit_up:jit_rounds_up round_list_jit_down:jit_rounds_down \
@@ -436,6 +462,8 @@ mkdir -p "$(dirname "$OUT")"
   row "ping median through the tunnel (DTLS), ms" rtt "lower"
   row "RTT added over routed baseline, ms" rtt_added "lower"
   row "RTT added over routed baseline, median of $ROUNDS alternating rounds, ms" rtt_rounds "lower"
+  row "… with openconnect, ping and the server pinned to one CPU, median of the rounds, ms" rtt_together_rounds "lower"
+  row "… with openconnect and ping on one CPU, the server pinned to another, median of the rounds, ms" rtt_apart_rounds "lower"
   row "iperf3 TCP up over DTLS, median of $ROUNDS alternating rounds of ${ROUND_DUR}s, Mbit/s" mbps_rounds_up "higher"
   row "iperf3 TCP down over DTLS, median of $ROUNDS alternating rounds of ${ROUND_DUR}s, Mbit/s" mbps_rounds_down "higher"
   row "server CPU per packet, TCP up DTLS, median of $ROUNDS alternating rounds, µs" cpu_rounds_up "lower"
@@ -468,7 +496,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "Failed logins during the login-rate runs: gateway ${R[gateway.logins_failures]:-n/a} + ${R[gateway.logins_steady_failures]:-n/a}, ocserv ${R[ocserv.logins_failures]:-n/a} + ${R[ocserv.logins_steady_failures]:-n/a}; sessions the servers counted while holding: gateway ${R[gateway.server_sessions]:-n/a}, ocserv ${R[ocserv.server_sessions]:-n/a}."
   echo "Connect samples (ms): gateway ${R[gateway.connect_all]:-n/a}; gateway without --http-auth=Bearer ${R[gateway.connect_plain_all]:-n/a}; ocserv ${R[ocserv.connect_all]:-n/a}."
   echo "Connect samples after the login-rate run (ms): gateway ${R[gateway.connect_warm_all]:-n/a}; ocserv ${R[ocserv.connect_warm_all]:-n/a}."
-  echo "Per alternating round: RTT added (ms) gateway ${R[gateway.rtt_round_list]:-n/a}, ocserv ${R[ocserv.rtt_round_list]:-n/a}; CPU per packet up / down (µs) gateway ${R[gateway.round_list_up]:-n/a}/ ${R[gateway.round_list_down]:-n/a}, ocserv ${R[ocserv.round_list_up]:-n/a}/ ${R[ocserv.round_list_down]:-n/a}."
+  echo "Per alternating round: RTT added (ms) gateway ${R[gateway.rtt_round_list]:-n/a}, ocserv ${R[ocserv.rtt_round_list]:-n/a}; on one CPU gateway ${R[gateway.rtt_together_list]:-n/a}, ocserv ${R[ocserv.rtt_together_list]:-n/a}; server on another CPU gateway ${R[gateway.rtt_apart_list]:-n/a}, ocserv ${R[ocserv.rtt_apart_list]:-n/a}; CPU per packet up / down (µs) gateway ${R[gateway.round_list_up]:-n/a}/ ${R[gateway.round_list_down]:-n/a}, ocserv ${R[ocserv.round_list_up]:-n/a}/ ${R[ocserv.round_list_down]:-n/a}."
   echo "Connect phases, medians in ms (first connects): gateway ${R[gateway.connect_split]:-n/a}; ocserv ${R[ocserv.connect_split]:-n/a}."
   echo "Connect phases, medians in ms (after the login-rate run): gateway ${R[gateway.connect_warm_split]:-n/a}; ocserv ${R[ocserv.connect_warm_split]:-n/a}."
   for s in $SYSTEMS; do [ -n "${R[$s.failed]:-}" ] && echo "**$s did not start; its column is empty.**"; done

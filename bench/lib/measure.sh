@@ -61,7 +61,21 @@ iperf_udp_offered_pps() {
     | grep -E '^[0-9]+$' || echo n/a
 }
 
-# ping_median NS DST COUNT: median round trip in ms of COUNT pings, PING_INTERVAL (default 0.01) s apart.
+# ping_median NS DST COUNT: median round trip in ms of COUNT pings, PING_INTERVAL (default 0.01) s apart; on the
+# CPUs in PING_CPUS (a taskset list) if set.
 ping_median() {
-  ip netns exec "$1" ping -n -c "$3" -i "${PING_INTERVAL:-0.01}" -W 1 "$2" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | median
+  ip netns exec "$1" ${PING_CPUS:+taskset -c "$PING_CPUS"} ping -n -c "$3" -i "${PING_INTERVAL:-0.01}" -W 1 "$2" \
+    2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | median
+}
+
+# allowed_cpus: the CPUs this shell may run on, one per line (taskset's list, ranges expanded).
+allowed_cpus() {
+  taskset -c -p $$ | sed 's/.*: //' | tr ',' '\n' | awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }'
+}
+
+# pin_cpus CPUS PID...: every thread of each process may run only on CPUS (a taskset list). Threads started later
+# inherit the setting from the thread that starts them.
+pin_cpus() {
+  local cpus=$1 p; shift
+  for p in "$@"; do taskset -a -c -p "$cpus" "$p" > /dev/null 2>&1 || true; done
 }

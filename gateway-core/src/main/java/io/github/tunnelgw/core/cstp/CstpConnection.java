@@ -65,7 +65,7 @@ public final class CstpConnection implements TunnelConnection, ClientRoute {
             packet.release();
             return;
         }
-        session.markData(System.nanoTime());
+        session.markData();
         counters.cstpDownlinkPackets.increment();
         counters.cstpDownlinkBytes.add(packet.readableBytes());
         channel.writeAndFlush(CstpFrame.prependDataHeader(packet), channel.voidPromise());

@@ -40,12 +40,11 @@ public final class CstpSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         Session session = connection.session();
-        long now = System.nanoTime();
-        session.markReceived(now);
+        session.markReceived();
         switch (CstpFrame.type(frame)) {
             case CstpFrame.DATA -> {
                 frame.skipBytes(CstpFrame.HEADER_LENGTH);
-                session.markData(now);
+                session.markData();
                 connection.dataArrivedOverCstp(frame.readableBytes());
                 uplink.forward(leasedAddress, frame, leasedAddress);
                 frame.release();

@@ -56,14 +56,14 @@ public final class CstpTimers extends ChannelInboundHandlerAdapter {
 
     private void check(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
-        long silent = now - session.lastReceiveNanos();
+        long silent = now - session.lastReceiveNanos(now);
         if (silent >= 3 * dpdNanos) {
             log.info("session of {}: no frame for {} s, peer is dead; closing (cookie kept)", session.userName(),
                     TimeUnit.NANOSECONDS.toSeconds(silent));
             ctx.close();
         } else if (silent >= 2 * dpdNanos) {
             ctx.writeAndFlush(CstpFrame.control(ctx.alloc(), CstpFrame.DPD_REQUEST, EMPTY), ctx.voidPromise());
-        } else if (now - session.lastDataNanos() >= idleNanos) {
+        } else if (now - session.lastDataNanos(now) >= idleNanos) {
             log.info("session of {}: idle timeout; sending DISCONNECT (cookie kept)", session.userName());
             ctx.writeAndFlush(CstpFrame.control(ctx.alloc(), CstpFrame.DISCONNECT, EMPTY))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -276,7 +276,7 @@ final class DtlsAssociation implements ClientRoute {
         ticket.route.prefer(this);
         switch (record.getByte(at)) {
             case DATA -> {
-                ticket.session.markData(nowNanos);
+                ticket.session.markData();
                 record.setIndex(at + 1, at + length);
                 counters.dtlsUplinkPackets.increment();
                 counters.dtlsUplinkBytes.add(length - 1);
@@ -316,7 +316,7 @@ final class DtlsAssociation implements ClientRoute {
             return;
         }
         try {
-            ticket.session.markData(System.nanoTime());
+            ticket.session.markData();
             synchronized (sendLock) {
                 if (records != null && packet.readerIndex() >= RECORD_FRONT
                         && packet.capacity() - packet.writerIndex() >= GcmRecordLayer.TAG) {

@@ -114,18 +114,17 @@ final class DtlsDatagramHandler extends SimpleChannelInboundHandler<DatagramPack
     /** Where Netty's own datagram read delivers, when the listener has no {@link UdpReceiver}. */
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        datagram(packet.content(), packet.sender());
+        datagram(packet.content(), packet.sender(), System.nanoTime());
     }
 
     /** One datagram; {@code content} is not kept (what is kept is copied). Event loop only. */
     @Override
-    public void datagram(ByteBuf content, InetSocketAddress peer) {
+    public void datagram(ByteBuf content, InetSocketAddress peer, long now) {
         if (content.readableBytes() < ClientHelloInspector.RECORD_HEADER || content.readableBytes() > receiveLimit) {
             counters.dtlsGarbageDropped.increment();
             return;
         }
         int type = content.getUnsignedByte(content.readerIndex());
-        long now = System.nanoTime();
         if (type == CONTENT_APPLICATION_DATA) {
             DtlsAssociation association = byPeer.get(peer);
             if (association != null) {

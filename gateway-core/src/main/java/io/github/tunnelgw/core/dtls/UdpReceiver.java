@@ -52,8 +52,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class UdpReceiver implements EpollIoHandle, AutoCloseable {
     /** Where datagrams go, on the event loop. */
     interface Sink {
-        /** One datagram; {@code content} is only valid during the call and must not be released. */
-        void datagram(ByteBuf content, InetSocketAddress sender);
+        /**
+         * One datagram; {@code content} is only valid during the call and must not be released.
+         *
+         * @param nowNanos {@link System#nanoTime()} when its {@code recvmmsg} returned (one clock read per call)
+         */
+        void datagram(ByteBuf content, InetSocketAddress sender, long nowNanos);
 
         /** The end of a readable event's datagrams: what the sink held back for them may leave now. */
         void batchEnd();
@@ -169,8 +173,9 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
         try {
             for (int call = 0; call < CALLS_PER_EVENT && !closed; call++) {
                 int received = receiveBatch();
+                long now = received > 0 ? System.nanoTime() : 0;
                 for (int i = 0; i < received; i++) {
-                    deliver(i);
+                    deliver(i, now);
                 }
                 if (received < BATCH) {
                     break;
@@ -203,7 +208,7 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
         return n;
     }
 
-    private void deliver(int i) {
+    private void deliver(int i, long nowNanos) {
         long header = (long) MMSGHDR_BYTES * i;
         int length = vector.get(JAVA_INT, header + MSG_LEN);
         InetSocketAddress sender = sender(nameSlots[i], vector.get(JAVA_INT, header + MSG_NAMELEN));
@@ -213,7 +218,7 @@ final class UdpReceiver implements EpollIoHandle, AutoCloseable {
         }
         ByteBuf slot = slots[i];
         slot.setIndex(0, length);
-        sink.datagram(slot, sender);
+        sink.datagram(slot, sender, nowNanos);
     }
 
     /** The sender's address, the previous datagram's object when it is the same sender. */

@@ -16,9 +16,18 @@ public final class Session {
     private long detachedAtNanos;
     private boolean ended;
 
-    /** Last time any CSTP frame arrived (liveness for DPD). Racy writes from one thread at a time are fine. */
+    /*
+     * Activity is flagged by the packet path and turned into a time by the connection's liveness tick: a flag costs
+     * a packet one load (the store happens once per tick), where a time stamp cost a clock read and a volatile store
+     * per packet. The times are those of the ticks that found activity, so a timeout measured from them can fire
+     * up to one tick late, never early. Several ticks at once (a reconnect overlapping the old connection's last
+     * tick) only race to store nearly the same time.
+     */
+    /** A CSTP frame arrived since the last tick (liveness for DPD). */
+    private volatile boolean receivedSinceTick;
+    /** Tunnel data moved in either direction since the last tick (idle timeout). */
+    private volatile boolean dataSinceTick;
     private volatile long lastReceiveNanos;
-    /** Last time tunnel data moved in either direction (idle timeout). */
     private volatile long lastDataNanos;
 
     Session(String cookie, Principal principal, long nowNanos) {
@@ -58,19 +67,46 @@ public final class Session {
         return ended;
     }
 
-    public void markReceived(long nowNanos) {
+    /** A CSTP frame arrived. Packet path: no clock read. */
+    public void markReceived() {
+        if (!receivedSinceTick) {
+            receivedSinceTick = true;
+        }
+    }
+
+    /** Tunnel data moved, either way. Packet path: no clock read. */
+    public void markData() {
+        if (!dataSinceTick) {
+            dataSinceTick = true;
+        }
+    }
+
+    /** A new connection counts as both kinds of activity, now. */
+    void markAttached(long nowNanos) {
         lastReceiveNanos = nowNanos;
-    }
-
-    public void markData(long nowNanos) {
         lastDataNanos = nowNanos;
+        receivedSinceTick = false;
+        dataSinceTick = false;
     }
 
-    public long lastReceiveNanos() {
+    /**
+     * For the liveness tick: the time of the last tick that found a CSTP frame since the one before, or of the
+     * attach. A frame flagged since the previous call makes it {@code nowNanos}.
+     */
+    public long lastReceiveNanos(long nowNanos) {
+        if (receivedSinceTick) {
+            receivedSinceTick = false;
+            lastReceiveNanos = nowNanos;
+        }
         return lastReceiveNanos;
     }
 
-    public long lastDataNanos() {
+    /** As {@link #lastReceiveNanos(long)}, for tunnel data in either direction. */
+    public long lastDataNanos(long nowNanos) {
+        if (dataSinceTick) {
+            dataSinceTick = false;
+            lastDataNanos = nowNanos;
+        }
         return lastDataNanos;
     }
 

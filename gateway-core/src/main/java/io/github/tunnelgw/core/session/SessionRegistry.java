@@ -74,9 +74,7 @@ public final class SessionRegistry {
             }
             replaced = session.swapConnection(connection);
             routes.register(address, connection.route());
-            long now = nanoClock.getAsLong();
-            session.markReceived(now);
-            session.markData(now);
+            session.markAttached(nanoClock.getAsLong());
         }
         if (replaced != null && replaced != connection) {
             log.info("session of {}: new connection replaces the previous one", session.userName());

@@ -39,13 +39,15 @@ class UdpReceiverTest {
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
     private final List<InetSocketAddress> senders = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> batchEnds = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> times = Collections.synchronizedList(new ArrayList<>());
     private final UdpReceiver.Sink sink = new UdpReceiver.Sink() {
         private int inBatch;
 
         @Override
-        public void datagram(ByteBuf content, InetSocketAddress sender) {
+        public void datagram(ByteBuf content, InetSocketAddress sender, long nowNanos) {
             received.add(content.toString(StandardCharsets.ISO_8859_1));
             senders.add(sender);
+            times.add(nowNanos);
             inBatch++;
         }
 
@@ -87,17 +89,20 @@ class UdpReceiverTest {
             received.clear();
             senders.clear();
             batchEnds.clear();
+            times.clear();
             Channel channel = bind(loopback);
             try (UdpReceiver receiver = receiverOn(channel);
                  DatagramSocket a = new DatagramSocket(new InetSocketAddress(loopback, 0));
                  DatagramSocket b = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
                 InetSocketAddress to = (InetSocketAddress) channel.localAddress();
+                long sentFrom = System.nanoTime();
                 // more than one recvmmsg's worth, from two senders
                 for (int i = 0; i < 40; i++) {
                     byte[] text = ("datagram " + i).getBytes(StandardCharsets.ISO_8859_1);
                     (i % 5 == 4 ? b : a).send(new DatagramPacket(text, text.length, to));
                 }
                 awaitSize(received, 40);
+                long receivedBy = System.nanoTime();
 
                 assertThat(received).hasSize(40);
                 assertThat(received.getFirst()).isEqualTo("datagram 0");
@@ -108,10 +113,36 @@ class UdpReceiverTest {
                         .isSameAs(senders.get(0));
                 assertThat(batchEnds.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
                 assertThat(batchEnds).allMatch(n -> n <= UdpReceiver.BATCH * UdpReceiver.CALLS_PER_EVENT);
+                assertThat(times).as("each datagram's time is when its recvmmsg returned")
+                        .allMatch(t -> t >= sentFrom && t <= receivedBy);
+                assertThat(times).as("times never go back").isSorted();
                 assertThat(receiver.errors()).isZero();
             } finally {
                 channel.close().sync();
             }
+        }
+    }
+
+    @Test
+    void datagramsOfOneRecvmmsgShareOneClockRead() throws Exception {
+        Channel channel = bind(InetAddress.getByName("127.0.0.1"));
+        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress to = (InetSocketAddress) channel.localAddress();
+            int waiting = UdpReceiver.BATCH + 4;
+            for (int i = 0; i < waiting; i++) {
+                byte[] text = ("queued " + i).getBytes(StandardCharsets.ISO_8859_1);
+                a.send(new DatagramPacket(text, text.length, to));
+            }
+            // all queued in the socket before the receiver starts, so its first call takes a full batch
+            try (UdpReceiver receiver = receiverOn(channel)) {
+                awaitSize(received, waiting);
+                assertThat(times.subList(0, UdpReceiver.BATCH)).as("the first recvmmsg's datagrams")
+                        .containsOnly(times.getFirst());
+                assertThat(times.get(UdpReceiver.BATCH)).as("the next call's").isGreaterThan(times.getFirst());
+                assertThat(receiver.errors()).isZero();
+            }
+        } finally {
+            channel.close().sync();
         }
     }
 

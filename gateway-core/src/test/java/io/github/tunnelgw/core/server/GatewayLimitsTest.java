@@ -1,18 +1,24 @@
 package io.github.tunnelgw.core.server;
 
 import io.github.tunnelgw.core.cstp.CstpFrame;
+import io.github.tunnelgw.core.dataplane.Ipv4Packets;
+import io.github.tunnelgw.core.net.Ipv4Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import static io.github.tunnelgw.core.server.ControlChannelTest.bytes;
 import static io.github.tunnelgw.core.server.ControlChannelTest.connect;
 import static io.github.tunnelgw.core.server.ControlChannelTest.frame;
 import static io.github.tunnelgw.core.server.ControlChannelTest.login;
 import static io.github.tunnelgw.core.server.ControlChannelTest.openTunnel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Limits that need a gateway of their own: a tiny pool and short timeouts. */
 class GatewayLimitsTest {
@@ -93,6 +99,51 @@ class GatewayLimitsTest {
                 assertThat(again.readHttpResponse().statusLine()).isEqualTo("HTTP/1.1 401 Cookie is not acceptable");
             }
         }
+    }
+
+    @Test
+    void dataKeepsASessionFromIdlingOutAndTheIdleTimeCountsFromTheLastPacket(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { idle: 1s }\n");
+             RecordTlsClient client = gateway.client()) {
+            String cookie = login(client, gateway.token("busy"));
+            int lease = Ipv4Address.parse(openTunnel(client, cookie).header("X-CSTP-Address").orElseThrow());
+            byte[] packet = bytes(Ipv4Packets.udp(lease, Ipv4Address.parse("10.20.0.5"), 20));
+            long quietFrom = keepTalking(client, frame(CstpFrame.DATA, packet), Duration.ofSeconds(3));
+            assertThat(client.readRecord()).as("server DISCONNECT").isEqualTo(frame(CstpFrame.DISCONNECT, new byte[0]));
+            // 1 s after the last packet at the earliest; a tick every 333 ms notices it
+            assertThat((System.nanoTime() - quietFrom) / 1_000_000).isBetween(700L, 3_000L);
+        }
+    }
+
+    @Test
+    void framesKeepAPeerFromLookingDeadAndDpdCountsFromTheLastFrame(@TempDir Path state) throws Exception {
+        try (TestGateway gateway = new TestGateway(state, "timeouts: { dpd: 1s }\n");
+             RecordTlsClient client = gateway.client()) {
+            openTunnel(client, login(client, gateway.token("chatty")));
+            long quietFrom = keepTalking(client, frame(CstpFrame.KEEPALIVE, new byte[0]), Duration.ofSeconds(3));
+            assertThat(client.readRecord()).as("server DPD request").isEqualTo(frame(CstpFrame.DPD_REQUEST, new byte[0]));
+            // 2×DPD after the last frame at the earliest
+            assertThat((System.nanoTime() - quietFrom) / 1_000_000).isBetween(1_700L, 4_000L);
+        }
+    }
+
+    /**
+     * Sends {@code frame} every 250 ms for {@code duration}, asserting that the gateway sends nothing meanwhile.
+     *
+     * @return when the client went quiet (after the last frame), as {@link System#nanoTime()}
+     */
+    private static long keepTalking(RecordTlsClient client, byte[] frame, Duration duration) throws Exception {
+        client.readTimeout(Duration.ofMillis(250));
+        long until = System.nanoTime() + duration.toNanos();
+        long lastSent = 0;
+        while (System.nanoTime() < until) {
+            client.write(frame);
+            lastSent = System.nanoTime();
+            assertThatThrownBy(client::readRecord).as("nothing from the gateway while the client talks")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        client.readTimeout(Duration.ofSeconds(10));
+        return lastSent;
     }
 
     @Test

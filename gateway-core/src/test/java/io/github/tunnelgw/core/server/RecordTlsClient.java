@@ -140,12 +140,17 @@ final class RecordTlsClient implements AutoCloseable {
         netIn.compact();
         // Through the socket adaptor's stream: a blocking SocketChannel.read ignores SO_TIMEOUT, this honours it, so a
         // gateway that never answers fails the test with "Read timed out" instead of hanging it.
-        int n = socket.socket().getInputStream()
-                .read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
-        if (n > 0) {
-            netIn.position(netIn.position() + n);
+        int n = 0;
+        try {
+            n = socket.socket().getInputStream()
+                    .read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
+        } finally {
+            // also after "Read timed out", so that a test may expect silence and then read on
+            if (n > 0) {
+                netIn.position(netIn.position() + n);
+            }
+            netIn.flip();
         }
-        netIn.flip();
         if (n < 0) {
             throw new EOFException("connection closed by the gateway");
         }
